@@ -1,0 +1,38 @@
+// Package lessons is the course: every lesson, in order.
+//
+// Each lesson lives in its own package, lessons/NN-slug, and is listed
+// here once. The runner reads this list; nothing here knows the runner.
+package lessons
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
+	"github.com/conclab/conclab/lessons/lesson"
+)
+
+// All returns every lesson in course order.
+func All() []lesson.Lesson {
+	return []lesson.Lesson{
+		goroutines.Lesson,
+	}
+}
+
+// Find returns the lesson named by number ("2") or slug ("race"), or an
+// error that lists the valid names.
+func Find(name string) (lesson.Lesson, error) {
+	all := All()
+	n, err := strconv.Atoi(name)
+	for _, l := range all {
+		if (err == nil && l.Number == n) || strings.EqualFold(l.Slug, name) {
+			return l, nil
+		}
+	}
+	valid := make([]string, len(all))
+	for i, l := range all {
+		valid[i] = l.ID()
+	}
+	return lesson.Lesson{}, fmt.Errorf("no lesson %q; valid: %s", name, strings.Join(valid, ", "))
+}

@@ -1,0 +1,276 @@
+package lesson
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// The environment of a child process: which entry point to run, where to
+// stream what its stage records, and at what speed.
+const (
+	ChildEnv       = "CONCLAB_CHILD"        // "lesson-slug/entry-name"
+	ChildReportEnv = "CONCLAB_CHILD_REPORT" // file for the stage's records, one JSON object a line
+	ChildSpeedEnv  = "CONCLAB_CHILD_SPEED"
+)
+
+// DefaultChildTimeout bounds a child whose spec gives no timeout.
+const DefaultChildTimeout = 30 * time.Second
+
+// ChildSpec says which entry point to run in a child process, and how.
+type ChildSpec struct {
+	Name string // a Demo or Child of the stage's lesson
+	// Timeout is real time (not scaled by speed). A child still running
+	// then is sent SIGQUIT, so that Go prints every goroutine's stack to
+	// its stderr, and killed if that does not end it.
+	Timeout time.Duration
+	Race    bool     // run under the race detector
+	Env     []string // extra environment, "KEY=value"
+	// Quiet keeps the child's standard output off the stage; it is in
+	// ChildResult.Stdout either way.
+	Quiet bool
+}
+
+// ChildResult is what a child process did.
+type ChildResult struct {
+	Stdout   string
+	Stderr   string // race reports, goroutine dumps, fatal errors
+	ExitCode int    // -1 if killed by a signal
+	TimedOut bool   // outlived its Timeout: Stderr holds the goroutine dump
+	Elapsed  time.Duration
+	Report   ChildReport // what its stage recorded, even if it was killed
+}
+
+// ChildReport is what a child's stage recorded.
+type ChildReport struct {
+	Lanes    []string
+	Events   []Event
+	Findings []Finding
+}
+
+// Spawner starts the command for a child process. DefaultSpawner
+// re-executes this binary; tests of the runner may substitute another.
+type Spawner interface {
+	Command(ctx context.Context, exe string) *exec.Cmd
+}
+
+// DefaultSpawner runs exe (this binary, or its -race build) with no
+// arguments: the child's entry point comes from the environment, which
+// main and TestMain read first (ServeChild).
+type DefaultSpawner struct{}
+
+// Command returns the command that starts exe.
+func (DefaultSpawner) Command(ctx context.Context, exe string) *exec.Cmd {
+	return exec.CommandContext(ctx, exe)
+}
+
+// Child runs spec.Name of the stage's lesson in a child process: the same
+// binary (or its -race build) re-executed. Its standard output is shown on
+// the stage as it comes; its records are added to this stage's timeline
+// and findings. A child that fails is not an error here: the result says
+// how it ended, and the demo explains it. The error is for a child that
+// could not be run, or a cancelled ctx.
+func (s *Stage) Child(ctx context.Context, spec ChildSpec) (*ChildResult, error) {
+	exe, err := s.childExe(spec.Race)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Timeout <= 0 {
+		spec.Timeout = DefaultChildTimeout
+	}
+	report, err := os.CreateTemp("", "conclab-child-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("child %s: %w", spec.Name, err)
+	}
+	report.Close()
+	defer os.Remove(report.Name())
+
+	cmd := s.opts.Spawn.Command(ctx, exe)
+	cmd.Env = append(os.Environ(),
+		ChildEnv+"="+s.opts.Lesson+"/"+spec.Name,
+		ChildReportEnv+"="+report.Name(),
+		ChildSpeedEnv+"="+strconv.FormatFloat(s.opts.Speed, 'g', -1, 64),
+		"GOTRACEBACK=all",
+	)
+	if spec.Race {
+		cmd.Env = append(cmd.Env, "GORACE=halt_on_error=0 exitcode=66")
+	}
+	cmd.Env = append(cmd.Env, spec.Env...)
+	var stdout, stderr bytes.Buffer
+	if spec.Quiet {
+		cmd.Stdout = &stdout
+	} else {
+		cmd.Stdout = io.MultiWriter(&stdout, s)
+	}
+	cmd.Stderr = &stderr
+	isolate(cmd) // own process group: Ctrl-C reaches us, and we end it all
+
+	begin := s.Since()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting child %s: %w", spec.Name, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	res := &ChildResult{}
+	timer := time.NewTimer(spec.Timeout)
+	defer timer.Stop()
+	var waitErr error
+	select {
+	case waitErr = <-done:
+	case <-timer.C:
+		res.TimedOut = true
+		dumpGoroutines(cmd)
+		select {
+		case waitErr = <-done:
+		case <-time.After(3 * time.Second):
+			killGroup(cmd)
+			waitErr = <-done
+		}
+	case <-ctx.Done():
+		killGroup(cmd)
+		<-done
+		return nil, ctx.Err()
+	}
+	res.Elapsed = s.Since() - begin
+	res.Stdout, res.Stderr = stdout.String(), stderr.String()
+	res.ExitCode = cmd.ProcessState.ExitCode()
+	var exitErr *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exitErr) {
+		return nil, fmt.Errorf("child %s: %w", spec.Name, waitErr)
+	}
+	res.Report = readReport(report.Name())
+	s.absorb(res.Report, begin)
+	return res, nil
+}
+
+func (s *Stage) childExe(race bool) (string, error) {
+	if race && !RaceEnabled {
+		if s.opts.RaceExe == "" {
+			return "", errors.New("this needs the race detector: run it with --race")
+		}
+		return s.opts.RaceExe, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("finding this program to run a child: %w", err)
+	}
+	return exe, nil
+}
+
+func isolate(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { killGroup(cmd); return nil }
+	cmd.WaitDelay = 3 * time.Second
+}
+
+func dumpGoroutines(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGQUIT)
+	}
+}
+
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+// record is one line of a child's report stream.
+type record struct {
+	Lane    *string  `json:"lane,omitempty"` // a new lane, in id order
+	Event   *Event   `json:"event,omitempty"`
+	Finding *Finding `json:"finding,omitempty"`
+}
+
+func readReport(path string) ChildReport {
+	var r ChildReport
+	f, err := os.Open(path)
+	if err != nil {
+		return r
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		var rec record
+		if json.Unmarshal(sc.Bytes(), &rec) != nil {
+			continue // a line cut short by a kill
+		}
+		switch {
+		case rec.Lane != nil:
+			r.Lanes = append(r.Lanes, *rec.Lane)
+		case rec.Event != nil:
+			r.Events = append(r.Events, *rec.Event)
+		case rec.Finding != nil:
+			r.Findings = append(r.Findings, *rec.Finding)
+		}
+	}
+	return r
+}
+
+// ServeChild runs the child entry point named in the environment, if there
+// is one, and exits with its status; otherwise it returns at once. main
+// and every lesson package's TestMain call it first, so that a binary can
+// re-execute itself as a child.
+func ServeChild(lessons ...Lesson) {
+	name := os.Getenv(ChildEnv)
+	if name == "" {
+		return
+	}
+	os.Exit(serveChild(name, lessons))
+}
+
+func serveChild(name string, lessons []Lesson) int {
+	slug, entry, _ := strings.Cut(name, "/")
+	var found *Demo
+	for _, l := range lessons {
+		if l.Slug == slug {
+			if d, ok := l.child(entry); ok {
+				found = &d
+			}
+		}
+	}
+	if found == nil {
+		fmt.Fprintf(os.Stderr, "conclab: no child entry point %q\n", name)
+		return 2
+	}
+	speed, _ := strconv.ParseFloat(os.Getenv(ChildSpeedEnv), 64)
+	s := NewStage(Options{Out: os.Stdout, Speed: speed, Lesson: slug})
+	if path := os.Getenv(ChildReportEnv); path != "" {
+		f, err := os.OpenFile(filepath.Clean(path), os.O_WRONLY|os.O_APPEND, 0)
+		if err == nil {
+			defer f.Close()
+			s.stream = json.NewEncoder(f)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := found.Run(ctx, s); err != nil {
+		fmt.Fprintf(os.Stderr, "conclab: %s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+// Play runs demo d on s: in this process, or, when d is Racy and the race
+// detector is on (this binary is a -race build, or s has a RaceExe), in a
+// child process under the detector, whose result is returned.
+func Play(ctx context.Context, s *Stage, d Demo) (*ChildResult, error) {
+	if d.Racy && (RaceEnabled || s.opts.RaceExe != "") {
+		return s.Child(ctx, ChildSpec{Name: d.Name, Race: true, Timeout: 2 * time.Minute})
+	}
+	return nil, d.Run(ctx, s)
+}
