@@ -26,10 +26,10 @@ type Theme interface {
 type Plain struct{}
 
 func (Plain) Lane(_ int, text string) string { return text }
-func (Plain) Heading(text string) string      { return text }
-func (Plain) Finding(text string) string      { return text }
-func (Plain) Warning(text string) string      { return text }
-func (Plain) Dim(text string) string          { return text }
+func (Plain) Heading(text string) string     { return text }
+func (Plain) Finding(text string) string     { return text }
+func (Plain) Warning(text string) string     { return text }
+func (Plain) Dim(text string) string         { return text }
 
 // Options configure a Stage.
 type Options struct {

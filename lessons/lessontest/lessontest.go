@@ -36,7 +36,7 @@ func Main(m *testing.M, lessons ...lesson.Lesson) {
 // Result is what a demo did.
 type Result struct {
 	Stage  *lesson.Stage
-	Output string             // everything the stage printed
+	Output string              // everything the stage printed
 	Child  *lesson.ChildResult // set when the demo ran in a child process (Racy under -race)
 	Err    error
 }
