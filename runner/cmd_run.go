@@ -1,0 +1,130 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/conclab/conclab/lessons"
+	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/runner/progress"
+)
+
+// runOptions are the settings of a demo run.
+type runOptions struct {
+	speed float64
+	race  bool
+}
+
+func (o *runOptions) declare(fs *flag.FlagSet) {
+	fs.Float64Var(&o.speed, "speed", 1, "demo speed: 0.25 is four times slower, 2 twice as fast")
+	fs.BoolVar(&o.race, "race", false, "run racy demos under the race detector (builds a -race copy of conclab)")
+}
+
+func (o *runOptions) check() error {
+	if o.speed <= 0 || o.speed > 1000 {
+		return Usagef("--speed must be a number above 0 and at most 1000, like 0.25 or 2; got %v", o.speed)
+	}
+	return nil
+}
+
+func init() {
+	register(Command{
+		Name: "run", Args: "<lesson> [demo]", Summary: "run a lesson's demos (all, or one)", Order: 30,
+		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
+			var o runOptions
+			o.declare(fs)
+			return func(ctx context.Context, app *App, args []string) error {
+				if err := o.check(); err != nil {
+					return err
+				}
+				if len(args) < 1 || len(args) > 2 {
+					return Usagef("run takes a lesson and optionally one of its demos, e.g. conclab run race lost-update")
+				}
+				l, err := lessons.Find(args[0])
+				if err != nil {
+					return Usagef("%v", err)
+				}
+				demos := l.Demos
+				if len(args) == 2 {
+					d, err := l.Demo(args[1])
+					if err != nil {
+						return Usagef("%v", err)
+					}
+					demos = []lesson.Demo{d}
+				}
+				return runDemos(ctx, app, l, demos, o)
+			}
+		},
+	})
+}
+
+// runDemos runs demos of l one after the other. Ctrl-C stops the demo
+// under way (and its child processes) and returns context.Canceled.
+func runDemos(ctx context.Context, app *App, l lesson.Lesson, demos []lesson.Demo, o runOptions) error {
+	var raceExe string
+	if o.race {
+		exe, err := raceBinary(ctx, app)
+		if err != nil {
+			return err
+		}
+		raceExe = exe
+	}
+	for i, d := range demos {
+		if i > 0 {
+			fmt.Fprintln(app.Stdout)
+		}
+		if err := runDemo(ctx, app, l, d, o, raceExe); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runDemo runs one demo on a stage that prints to the app's stdout.
+func runDemo(ctx context.Context, app *App, l lesson.Lesson, d lesson.Demo, o runOptions, raceExe string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	fmt.Fprintln(app.Stdout, app.Theme.Heading(fmt.Sprintf("── %s", d.Title)) + app.Theme.Dim(fmt.Sprintf("   (conclab run %s %s)", l.Slug, d.Name)))
+	fmt.Fprintf(app.Stdout, "Claim: %s\n\n", d.Claim)
+	s := lesson.NewStage(lesson.Options{
+		Out:     app.Stdout,
+		Theme:   app.Theme,
+		Speed:   o.speed,
+		Lesson:  l.Slug,
+		RaceExe: raceExe,
+	})
+	child, err := lesson.Play(ctx, s, d)
+	if child != nil {
+		reportRaceChild(app, child)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(app.Stdout, app.Theme.Warning("\ninterrupted: the demo and its child processes were stopped"))
+		return context.Canceled
+	}
+	if err != nil {
+		return fmt.Errorf("demo %s/%s: %w", l.Slug, d.Name, err)
+	}
+	app.Remember(func(st *progress.State) { st.RanDemo(l.Slug, d.Name) })
+	return nil
+}
+
+// reportRaceChild shows what the race detector printed for a racy demo
+// run in a -race child.
+func reportRaceChild(app *App, child *lesson.ChildResult) {
+	if !strings.Contains(child.Stderr, "WARNING: DATA RACE") {
+		fmt.Fprintln(app.Stdout, app.Theme.Dim("(the race detector reported nothing this run)"))
+		return
+	}
+	fmt.Fprintln(app.Stdout, app.Theme.Heading("\nWhat the race detector printed"))
+	fmt.Fprint(app.Stdout, child.Stderr)
+	explainRaces(app, child.Stderr)
+}
+
+var errNoSource = errors.New("--race needs conclab's source to build a -race copy: run conclab inside its repository (where go.mod is)")
