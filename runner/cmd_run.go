@@ -91,7 +91,7 @@ func runDemo(ctx context.Context, app *App, l lesson.Lesson, d lesson.Demo, o ru
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fmt.Fprintln(app.Stdout, app.Theme.Heading(fmt.Sprintf("── %s", d.Title)) + app.Theme.Dim(fmt.Sprintf("   (conclab run %s %s)", l.Slug, d.Name)))
+	fmt.Fprintln(app.Stdout, app.Theme.Heading(fmt.Sprintf("── %s", d.Title))+app.Theme.Dim(fmt.Sprintf("   (conclab run %s %s)", l.Slug, d.Name)))
 	fmt.Fprintf(app.Stdout, "Claim: %s\n\n", d.Claim)
 	s := lesson.NewStage(lesson.Options{
 		Out:     app.Stdout,

@@ -9,7 +9,7 @@ import (
 // colorTheme paints stage output with the terminal's colours: one colour
 // per goroutine lane, so that interleaved output can be told apart.
 type colorTheme struct {
-	lanes                           []*color.Color
+	lanes                          []*color.Color
 	heading, finding, warning, dim *color.Color
 }
 
