@@ -154,12 +154,19 @@ func (s *State) Exercise(slug string) *ExerciseProgress {
 	return p
 }
 
-// RanDemo records that demo of lesson was run.
-func (s *State) RanDemo(lesson, demo string) {
+// OpenLesson records that the learner opened lesson (the first time
+// counts).
+func (s *State) OpenLesson(lesson string) *LessonProgress {
 	p := s.Lesson(lesson)
 	if p.Opened.IsZero() {
 		p.Opened = time.Now()
 	}
+	return p
+}
+
+// RanDemo records that demo of lesson was run.
+func (s *State) RanDemo(lesson, demo string) {
+	p := s.OpenLesson(lesson)
 	for _, d := range p.DemosRun {
 		if d == demo {
 			return
