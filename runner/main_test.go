@@ -1,0 +1,74 @@
+package runner_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/conclab/conclab/lessons"
+	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/runner"
+)
+
+// asMainEnv makes this test binary behave as conclab itself, so that the
+// terminal tests can start it under tmux without building another binary.
+const asMainEnv = "CONCLAB_TEST_AS_MAIN"
+
+func conclabMain() {
+	lesson.ServeChild(lessons.All()...)
+	os.Exit(runner.Main(context.Background(), os.Args[1:], runner.Stdio()))
+}
+
+func TestMain(m *testing.M) {
+	// The demos re-execute this binary as a child process; serve them
+	// before anything else.
+	lesson.ServeChild(lessons.All()...)
+	if os.Getenv(asMainEnv) == "1" {
+		conclabMain()
+	}
+	testscript.Main(m, map[string]func(){"conclab": conclabMain})
+}
+
+// TestScripts runs the command-line scenarios in testdata/script: each
+// .txtar file is one story told as commands and the output they give.
+func TestScripts(t *testing.T) {
+	goEnv := goEnvVars(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("CONCLAB_STATE", filepath.Join(env.WorkDir, "progress.json"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+			for k, v := range goEnv {
+				env.Setenv(k, v)
+			}
+			return nil
+		},
+	})
+}
+
+// goEnvVars passes the go command's caches through to scripts, whose HOME
+// is not a real home: a script that builds (run --race, grade) reuses them.
+func goEnvVars(t *testing.T) map[string]string {
+	vars := map[string]string{}
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY").Output()
+	if err != nil {
+		t.Logf("go env: %v (scripts that build will not have the caches)", err)
+		return vars
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	for i, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY"} {
+		if i < len(lines) && lines[i] != "" {
+			vars[k] = lines[i]
+		}
+	}
+	if p := os.Getenv("PATH"); p != "" {
+		vars["PATH"] = p
+	}
+	return vars
+}
