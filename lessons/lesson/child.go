@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -108,6 +107,20 @@ func (s *Stage) Child(ctx context.Context, spec ChildSpec) (*ChildResult, error)
 		cmd.Env = append(cmd.Env, "GORACE=halt_on_error=0 exitcode=66")
 	}
 	cmd.Env = append(cmd.Env, spec.Env...)
+	begin := s.Since()
+	res, err := s.supervise(ctx, cmd, spec)
+	if err != nil {
+		return nil, err
+	}
+	res.Report = readReport(report.Name())
+	s.absorb(res.Report, begin)
+	return res, nil
+}
+
+// supervise runs cmd in its own process group, showing its standard
+// output on the stage unless spec.Quiet, and ends it at spec.Timeout
+// (SIGQUIT first, for the goroutine dump) or when ctx is cancelled.
+func (s *Stage) supervise(ctx context.Context, cmd *exec.Cmd, spec ChildSpec) (*ChildResult, error) {
 	var stdout, stderr bytes.Buffer
 	if spec.Quiet {
 		cmd.Stdout = &stdout
@@ -117,7 +130,7 @@ func (s *Stage) Child(ctx context.Context, spec ChildSpec) (*ChildResult, error)
 	cmd.Stderr = &stderr
 	isolate(cmd) // own process group: Ctrl-C reaches us, and we end it all
 
-	begin := s.Since()
+	begin := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting child %s: %w", spec.Name, err)
 	}
@@ -144,16 +157,68 @@ func (s *Stage) Child(ctx context.Context, spec ChildSpec) (*ChildResult, error)
 		<-done
 		return nil, ctx.Err()
 	}
-	res.Elapsed = s.Since() - begin
+	res.Elapsed = time.Since(begin)
 	res.Stdout, res.Stderr = stdout.String(), stderr.String()
 	res.ExitCode = cmd.ProcessState.ExitCode()
 	var exitErr *exec.ExitError
 	if waitErr != nil && !errors.As(waitErr, &exitErr) {
 		return nil, fmt.Errorf("child %s: %w", spec.Name, waitErr)
 	}
-	res.Report = readReport(report.Name())
-	s.absorb(res.Report, begin)
 	return res, nil
+}
+
+// Program builds source, a standalone main package, and runs it as a
+// child process under the same supervision as Child (spec.Name names it
+// in messages; spec.Race builds it with -race).
+//
+// Why a separate program: a binary that links cgo (as conclab and every
+// test binary do, through the net package) never gets the runtime's "all
+// goroutines are asleep - deadlock!" check; a program built with
+// CGO_ENABLED=0 does. Building needs the go command; without it Program
+// returns an error that says so.
+func (s *Stage) Program(ctx context.Context, spec ChildSpec, source string) (*ChildResult, error) {
+	if spec.Timeout <= 0 {
+		spec.Timeout = DefaultChildTimeout
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return nil, fmt.Errorf("building %s needs the Go toolchain (go) on PATH", spec.Name)
+	}
+	dir, err := os.MkdirTemp("", "conclab-program-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	files := map[string]string{
+		"go.mod":  "module conclab.local/" + spec.Name + "\n\ngo 1.25\n",
+		"main.go": source,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	args := []string{"build", "-o", "program"}
+	if spec.Race {
+		args = append(args, "-race")
+	}
+	build := exec.CommandContext(ctx, goCmd, append(args, ".")...)
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if !spec.Race {
+		build.Env = append(build.Env, "CGO_ENABLED=0")
+	}
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building %s: %v: %s", spec.Name, err, out)
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(dir, "program"))
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOTRACEBACK=all")
+	if spec.Race {
+		cmd.Env = append(cmd.Env, "GORACE=halt_on_error=0 exitcode=66")
+	}
+	cmd.Env = append(cmd.Env, spec.Env...)
+	return s.supervise(ctx, cmd, spec)
 }
 
 func (s *Stage) childExe(race bool) (string, error) {
@@ -256,9 +321,11 @@ func serveChild(name string, lessons []Lesson) int {
 			s.stream = json.NewEncoder(f)
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := found.Run(ctx, s); err != nil {
+	// No signal handling here: the child is in its own process group and
+	// its parent ends it. os/signal would also keep the runtime from ever
+	// reporting "all goroutines are asleep", which channel-deadlock demos
+	// exist to show.
+	if err := found.Run(context.Background(), s); err != nil {
 		fmt.Fprintf(os.Stderr, "conclab: %s: %v\n", name, err)
 		return 1
 	}
