@@ -15,10 +15,6 @@ import (
 	"github.com/conclab/conclab/runner"
 )
 
-// asMainEnv makes this test binary behave as conclab itself, so that the
-// terminal tests can start it under tmux without building another binary.
-const asMainEnv = "CONCLAB_TEST_AS_MAIN"
-
 func conclabMain() {
 	lesson.ServeChild(lessons.All()...)
 	os.Exit(runner.Main(context.Background(), os.Args[1:], runner.Stdio()))
@@ -28,9 +24,6 @@ func TestMain(m *testing.M) {
 	// The demos re-execute this binary as a child process; serve them
 	// before anything else.
 	lesson.ServeChild(lessons.All()...)
-	if os.Getenv(asMainEnv) == "1" {
-		conclabMain()
-	}
 	testscript.Main(m, map[string]func(){"conclab": conclabMain})
 }
 

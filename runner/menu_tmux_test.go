@@ -14,11 +14,8 @@ import (
 
 // startMenu runs this test binary as conclab's menu in a real terminal.
 func startMenu(t *testing.T, args ...string) *tmuxtest.Session {
-	env := []string{
-		asMainEnv + "=1",
-		"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json"),
-	}
-	return tmuxtest.Start(t, 110, 45, env, append([]string{tmuxtest.Executable(t), "menu"}, args...)...)
+	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json")}
+	return tmuxtest.Start(t, 110, 45, env, append([]string{tmuxtest.Conclab(t), "menu"}, args...)...)
 }
 
 func TestMenuInARealTerminal(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -115,14 +116,37 @@ func (s *Session) Clear() {
 	s.tmux("clear-history", "-t", "t")
 }
 
-// Executable returns the path of the running test binary, which a test's
-// TestMain can make behave like the program under test.
-func Executable(t testing.TB) string {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
+var build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// Conclab returns a conclab binary built without -race, once per test
+// process (the build cache makes it quick after the first time).
+//
+// Why not the test binary itself: under go test -race, promptui v0.9.0
+// races inside Select.Run (its line reader's goroutine writes the screen
+// buffer that Run then resets: manifoldco/promptui#148, unfixed), so a
+// race-built menu exits 66 with a report that is not ours.
+func Conclab(t testing.TB) string {
+	t.Helper()
+	build.once.Do(func() {
+		dir, err := os.MkdirTemp("", "conclab-bin")
+		if err != nil {
+			build.err = err
+			return
+		}
+		build.path = filepath.Join(dir, "conclab")
+		out, err := exec.Command("go", "build", "-o", build.path, "github.com/conclab/conclab").CombinedOutput()
+		if err != nil {
+			build.err = fmt.Errorf("go build: %v: %s", err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatalf("building conclab for the terminal test: %v", build.err)
 	}
-	return exe
+	return build.path
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
