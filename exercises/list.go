@@ -4,4 +4,5 @@ package exercises
 // file beside this one (counter.go, ledger.go, ...).
 var catalog = []Exercise{
 	counter,
+	event,
 }

@@ -1,0 +1,226 @@
+package event_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/conclab/conclab/exercises/06-event"
+)
+
+// Tests that block run inside a synctest bubble: time is fake (a one-second
+// timeout takes no real time), and a goroutine stuck forever is reported as
+// a deadlock instead of hanging the test.
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// result is what one waiter saw: its error and the (fake) time it returned.
+type result struct {
+	err error
+	at  time.Time
+}
+
+// startWaiters starts n goroutines that each call e.Wait(ctx) once and
+// send what they saw on the returned channel.
+func startWaiters(ctx context.Context, e *event.Event, n int) <-chan result {
+	out := make(chan result, n)
+	for range n {
+		go func() {
+			err := e.Wait(ctx)
+			out <- result{err, time.Now()}
+		}()
+	}
+	return out
+}
+
+func TestNewEventIsNotSet(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := event.New()
+		assert.False(t, e.IsSet(), "a new event must not be set")
+
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := e.Wait(ctx)
+		assert.ErrorIs(t, err, context.Canceled,
+			"Wait on an event that is not set, with a cancelled context, must return ctx.Err()")
+	})
+}
+
+func TestSetReleasesEveryWaiter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const waiters = 50
+		e := event.New()
+		results := startWaiters(context.Background(), e, waiters)
+
+		// A second of fake time passes: nobody may return before Set.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Empty(t, results, "%d waiters returned from Wait before Set was called", len(results))
+
+		e.Set()
+		setAt := time.Now()
+		// Wait until every goroutine of the test is blocked or gone: a
+		// waiter released by Set has returned by now.
+		synctest.Wait()
+		assert.Len(t, results, waiters,
+			"after one Set, only %d of %d waiters returned from Wait; Set must release every waiter, at once", len(results), waiters)
+		assert.True(t, e.IsSet(), "IsSet must be true after Set")
+		for range waiters {
+			r := <-results
+			assert.NoError(t, r.err, "Wait must return nil once the event is set")
+			assert.Equal(t, time.Duration(0), r.at.Sub(setAt),
+				"a waiter returned %v after Set; Set itself must wake the waiters (no polling with sleeps)", r.at.Sub(setAt))
+		}
+	})
+}
+
+func TestWaitOnSetEventReturnsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := event.New()
+		e.Set()
+		e.Set() // setting twice is allowed and changes nothing
+		require.True(t, e.IsSet(), "IsSet must be true after Set")
+
+		start := time.Now()
+		assert.NoError(t, e.Wait(context.Background()), "Wait on a set event must return nil")
+		assert.Equal(t, time.Duration(0), time.Since(start), "Wait on a set event must not block")
+
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		assert.NoError(t, e.Wait(ctx), "Wait on a set event returns nil, even with a cancelled context")
+	})
+}
+
+func TestWaitHonoursCancellation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const waiters = 10
+		e := event.New()
+		ctx, cancel := context.WithCancel(context.Background())
+		results := startWaiters(ctx, e, waiters)
+
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Empty(t, results, "waiters returned before the event was set or their context cancelled")
+
+		cancel()
+		cancelledAt := time.Now()
+		synctest.Wait()
+		assert.Len(t, results, waiters,
+			"after cancel, only %d of %d waiters returned; Wait must return when its context is done", len(results), waiters)
+		for range waiters {
+			r := <-results
+			assert.ErrorIs(t, r.err, context.Canceled, "a cancelled Wait must return ctx.Err()")
+			assert.Equal(t, time.Duration(0), r.at.Sub(cancelledAt),
+				"a waiter returned %v after its context was cancelled; it must return at once", r.at.Sub(cancelledAt))
+		}
+		assert.False(t, e.IsSet(), "cancelling a waiter must not set the event")
+	})
+}
+
+func TestWaitHonoursTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := event.New()
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := e.Wait(ctx)
+		waited := time.Since(start)
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "Wait must return ctx.Err() when its deadline passes")
+		assert.Equal(t, 500*time.Millisecond, waited,
+			"Wait with a 500ms timeout returned after %v; it must return exactly when the deadline passes", waited)
+	})
+}
+
+func TestClearRearms(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := event.New()
+		for round := range 5 {
+			e.Set()
+			e.Clear()
+			require.False(t, e.IsSet(), "round %d: IsSet must be false after Clear", round)
+
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err := e.Wait(ctx)
+			cancel()
+			require.ErrorIs(t, err, context.DeadlineExceeded,
+				"round %d: after Set then Clear, Wait must block again until its timeout", round)
+
+			results := startWaiters(context.Background(), e, 20)
+			time.Sleep(time.Second)
+			synctest.Wait()
+			require.Empty(t, results, "round %d: waiters returned after Clear, before the next Set", round)
+
+			e.Set()
+			synctest.Wait()
+			assert.Len(t, results, 20, "round %d: after Clear and Set again, only %d of 20 waiters returned", round, len(results))
+			for range 20 {
+				assert.NoError(t, (<-results).err)
+			}
+			e.Clear()
+		}
+	})
+}
+
+// TestConcurrentUse runs every method at once from many goroutines, in real
+// time, for the race detector to watch.
+func TestConcurrentUse(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	e := event.New()
+	within(t, 5*time.Second, "goroutines calling Set, Clear, IsSet and Wait", func() {
+		var wg sync.WaitGroup
+		var released atomic.Int64
+		for g := range 8 {
+			wg.Go(func() {
+				r := rand.New(rand.NewPCG(uint64(g), 1))
+				for range 300 {
+					switch r.IntN(4) {
+					case 0:
+						e.Set()
+					case 1:
+						e.Clear()
+					case 2:
+						_ = e.IsSet()
+					case 3:
+						ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+						if err := e.Wait(ctx); err == nil {
+							released.Add(1)
+						} else if !errors.Is(err, context.DeadlineExceeded) {
+							t.Errorf("Wait returned %v; want nil or context.DeadlineExceeded", err)
+						}
+						cancel()
+					}
+				}
+			})
+		}
+		wg.Wait()
+	})
+	e.Set()
+	within(t, 2*time.Second, "Wait on a set event", func() {
+		assert.NoError(t, e.Wait(context.Background()), "Wait on a set event must return nil")
+	})
+}
+
+// within runs f and fails the test, naming what got stuck, when f has not
+// returned after d.
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("deadlock or livelock: %s did not finish within %v", what, d)
+	}
+}
