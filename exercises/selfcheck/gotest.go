@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// maxOutput caps the output kept per package: a fixture that prints in a
+// loop must not eat the machine's memory. The markers we look for come
+// early (a race report, a panic) or are remembered separately (below).
+const maxOutput = 4 << 20
+
+// event is one line of go test -json (test2json, plus the build events
+// that go test adds since Go 1.24).
+type event struct {
+	Action      string
+	Package     string
+	Test        string
+	Output      string
+	ImportPath  string // build-output and build-fail events
+	FailedBuild string // set on a package's fail when its build failed
+}
+
+// pkgRun is what one package did in one go test invocation.
+type pkgRun struct {
+	Action      string         // the package's final action: pass, fail, skip; "" if it never ended
+	BuildFailed bool           // the package or its test did not compile
+	Passes      map[string]int // top-level test name -> pass events
+	Fails       map[string]int // top-level test name -> fail events
+	Output      strings.Builder
+	markers     map[verdict]bool // markers seen, even past maxOutput
+}
+
+func (p *pkgRun) add(out string) {
+	for _, m := range markers {
+		if strings.Contains(out, m.text) {
+			p.markers[m.verdict] = true
+		}
+	}
+	if p.Output.Len() < maxOutput {
+		p.Output.WriteString(out)
+	}
+}
+
+// verdict is why a package failed (or "pass").
+type verdict string
+
+const (
+	vPass     verdict = "pass"
+	vFail     verdict = "fail"
+	vRace     verdict = "race"
+	vDeadlock verdict = "deadlock"
+	vLeak     verdict = "leak"
+	vPanic    verdict = "panic"
+	vBuild    verdict = "build error"
+	vNoTests  verdict = "no tests ran"
+	vCut      verdict = "cut off" // the run ended before the package did
+)
+
+// markers are the texts that name a failure's cause in the output. The
+// graded tests' own deadline helpers print "deadlock or livelock:".
+var markers = []struct {
+	text    string
+	verdict verdict
+}{
+	{"WARNING: DATA RACE", vRace},
+	{"fatal error: concurrent map", vRace},
+	{"panic: test timed out", vDeadlock},
+	{"all goroutines in bubble are blocked", vDeadlock},
+	{"main bubble goroutine has exited but blocked goroutines remain", vDeadlock},
+	{"all goroutines are asleep - deadlock", vDeadlock},
+	{"deadlock or livelock:", vDeadlock},
+	{"panic:", vPanic},
+	{"found unexpected goroutines", vLeak},
+}
+
+// precedence decides between several markers in one run: a race explains
+// whatever followed it; a deadlocked test leaves blocked goroutines behind
+// (which goleak then also reports); a panic ends the binary before goleak
+// could look.
+var precedence = []verdict{vRace, vDeadlock, vPanic, vLeak}
+
+// Verdict classifies the run of one package.
+func (p *pkgRun) Verdict() verdict {
+	if p.BuildFailed {
+		return vBuild
+	}
+	for _, v := range precedence {
+		if p.markers[v] {
+			return v
+		}
+	}
+	switch {
+	case p.Action == "":
+		return vCut
+	case p.Action == "fail":
+		return vFail
+	case len(p.Passes) == 0:
+		return vNoTests
+	}
+	return vPass
+}
+
+// goTest runs go test -json over pkgs with the files of overlay (stub path
+// -> replacement path) swapped in, in its own process group so that
+// everything it started dies with it, and returns what each package did.
+func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []string, args ...string) (map[string]*pkgRun, error) {
+	argv := []string{"test", "-json"}
+	if len(overlay) > 0 {
+		f, err := os.CreateTemp("", "selfcheck-overlay-*.json")
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(f.Name())
+		if err := json.NewEncoder(f).Encode(map[string]any{"Replace": overlay}); err != nil {
+			return nil, errors.Join(err, f.Close())
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		argv = append(argv, "-overlay", f.Name())
+	}
+	argv = append(argv, args...)
+	argv = append(argv, pkgs...)
+
+	cmd := exec.CommandContext(ctx, "go", argv...)
+	cmd.Dir = root
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+
+	runs := map[string]*pkgRun{}
+	get := func(pkg string) *pkgRun {
+		pkg, _, _ = strings.Cut(pkg, " ") // "p [p.test]" in build events
+		r := runs[pkg]
+		if r == nil {
+			r = &pkgRun{Passes: map[string]int{}, Fails: map[string]int{}, markers: map[verdict]bool{}}
+			runs[pkg] = r
+		}
+		return r
+	}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var e event
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			continue // go test prints a few non-JSON lines (e.g. "FAIL" summaries)
+		}
+		switch {
+		case e.Action == "build-output":
+			get(e.ImportPath).add(e.Output)
+		case e.Action == "build-fail":
+			get(e.ImportPath).BuildFailed = true
+		case e.Package == "":
+		case e.Action == "output":
+			get(e.Package).add(e.Output)
+		case e.Test == "" && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
+			r := get(e.Package)
+			r.Action = e.Action
+			if e.FailedBuild != "" {
+				r.BuildFailed = true
+			}
+		case e.Test != "" && !strings.Contains(e.Test, "/") && e.Action == "pass":
+			get(e.Package).Passes[e.Test]++
+		case e.Test != "" && !strings.Contains(e.Test, "/") && e.Action == "fail":
+			get(e.Package).Fails[e.Test]++
+		}
+	}
+	waitErr := cmd.Wait()
+	if ctx.Err() != nil {
+		return runs, fmt.Errorf("go test cut off: %w", context.Cause(ctx))
+	}
+	// go test exits 1 when a test fails; anything else with nothing
+	// reported means go test itself could not run.
+	var exit *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exit) || len(runs) == 0 {
+		return runs, fmt.Errorf("go %s: %v\n%s", strings.Join(argv, " "), waitErr, stderr.String())
+	}
+	for _, p := range pkgs {
+		if runs[p] == nil {
+			// A package that fails to load is reported on stderr only.
+			r := get(p)
+			r.BuildFailed = true
+			r.add(stderr.String())
+		}
+	}
+	return runs, nil
+}
+
+// moduleRoot is the folder holding go.mod, found from the working folder.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the module: %v", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run selfcheck inside the conclab module")
+	}
+	return filepath.Dir(gomod), nil
+}

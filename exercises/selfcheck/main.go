@@ -1,0 +1,421 @@
+// Command selfcheck proves that the graded tests of every exercise bite:
+//
+//  1. every reference solution (solutions/NN-slug) passes its exercise's
+//     tests under -race, repeated with -count and -cpu 1,2,4;
+//  2. every untouched stub fails them (and compiles);
+//  3. every deliberately wrong solution (exercises/NN-slug/testdata/wrong)
+//     fails them for the reason its first line names ("// want: race").
+//
+// Solutions and fixtures replace the stub file through go test -overlay, so
+// the working tree is never modified. All exercises run in one go test
+// invocation per step (and the k-th fixtures of all exercises in one per
+// round), because building and starting test binaries is most of the cost.
+//
+// Usage, from anywhere in the module:
+//
+//	go run ./exercises/selfcheck [-count 3] [-only 1,counter] [-v]
+//
+// It exits 0 only when every solution passes, every stub fails and every
+// wrong solution is killed with the expected verdict.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/conclab/conclab/exercises"
+)
+
+// minFixtures is how many wrong solutions each exercise must have.
+const minFixtures = 3
+
+// wantable are the verdicts a fixture may expect.
+var wantable = []verdict{vRace, vDeadlock, vLeak, vFail, vPanic}
+
+func main() {
+	count := flag.Int("count", 3, "runs of each reference solution per -cpu value")
+	cpus := flag.String("cpu", "1,2,4", "GOMAXPROCS values for the reference solutions")
+	only := flag.String("only", "", "check only these exercises (comma-separated numbers or slugs)")
+	rounds := flag.Int("rounds", 2, "rounds of wrong solutions run at once")
+	parallel := flag.Int("p", 4, "packages tested at once for stubs and fixtures (mostly idle: they wait on deadlines)")
+	overall := flag.Duration("deadline", 12*time.Minute, "give up (and kill everything) after this long")
+	verbose := flag.Bool("v", false, "print the test output of every unexpected result in full")
+	flag.Parse()
+	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "selfcheck: "+format+"\n", args...) }
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeoutCause(ctx, *overall, fmt.Errorf("overall deadline of %v passed", *overall))
+	defer cancel()
+
+	c, err := newChecker(*only)
+	if err != nil {
+		log("%v", err)
+		os.Exit(2)
+	}
+	c.count, c.cpus, c.parallel, c.rounds, c.verbose = *count, *cpus, *parallel, *rounds, *verbose
+	start := time.Now()
+	err = c.run(ctx, log)
+	c.report(os.Stdout)
+	fmt.Printf("selfcheck took %v\n", time.Since(start).Round(time.Second))
+	if err != nil {
+		log("%v", err)
+		os.Exit(1)
+	}
+	if !c.ok() {
+		os.Exit(1)
+	}
+}
+
+// fixture is one deliberately wrong solution.
+type fixture struct {
+	name, path string
+	want       verdict
+	why        string // the second comment line: what is wrong with it
+	got        verdict
+	output     string
+}
+
+// exercise is one exercise under check.
+type exercise struct {
+	exercises.Exercise
+	pkg       string            // import path
+	stub      string            // absolute path of the file fixtures replace
+	solution  map[string]string // stub file -> solution file
+	fixtures  []fixture
+	problems  []string // catalog problems (missing files, bad fixtures)
+	solRuns   int      // runs of every test that passed
+	solErr    string   // why the solution did not pass, if it did not
+	stubGot   verdict
+	stubFails int // tests that failed against the stub
+	stubOut   string
+}
+
+type checker struct {
+	root, module string
+	exs          []*exercise
+	count        int
+	cpus         string
+	parallel     int
+	rounds       int
+	verbose      bool
+}
+
+func newChecker(only string) (*checker, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return nil, err
+	}
+	out, err := exec.Command("go", "list", "-m").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -m: %v", err)
+	}
+	c := &checker{root: root, module: strings.TrimSpace(string(out))}
+	var names []string
+	if only != "" {
+		names = strings.Split(only, ",")
+	}
+	for _, e := range exercises.All() {
+		if names != nil && !slices.ContainsFunc(names, func(n string) bool {
+			f, err := exercises.Find(strings.TrimSpace(n))
+			return err == nil && f.Number == e.Number
+		}) {
+			continue
+		}
+		c.exs = append(c.exs, c.load(e))
+	}
+	if len(c.exs) == 0 {
+		return nil, fmt.Errorf("no exercises to check (catalog has %d; -only %q)", len(exercises.All()), only)
+	}
+	return c, nil
+}
+
+// load finds an exercise's files on disk and reads its fixtures.
+func (c *checker) load(e exercises.Exercise) *exercise {
+	x := &exercise{Exercise: e, pkg: c.module + "/exercises/" + e.Dir(), solution: map[string]string{}}
+	dir := filepath.Join(c.root, "exercises", e.Dir())
+	problem := func(format string, args ...any) { x.problems = append(x.problems, fmt.Sprintf(format, args...)) }
+	if len(e.Files) == 0 {
+		problem("the catalog lists no Files")
+		return x
+	}
+	for _, f := range []string{"README.md"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			problem("missing %s", f)
+		}
+	}
+	for i, h := range e.Hints {
+		if strings.TrimSpace(h) == "" {
+			problem("hint %d is empty", i+1)
+		}
+	}
+	if e.Timeout <= 0 {
+		problem("no Timeout in the catalog")
+	}
+	for _, f := range e.Files {
+		stub, sol := filepath.Join(dir, f), filepath.Join(c.root, "solutions", e.Dir(), f)
+		for _, p := range []string{stub, sol} {
+			if _, err := os.Stat(p); err != nil {
+				problem("missing %s", p)
+			}
+		}
+		x.solution[stub] = sol
+	}
+	x.stub = filepath.Join(dir, e.Files[0])
+	paths, _ := filepath.Glob(filepath.Join(dir, "testdata", "wrong", "*.go"))
+	for _, p := range paths {
+		fx, err := readFixture(p)
+		if err != nil {
+			problem("%v", err)
+			continue
+		}
+		x.fixtures = append(x.fixtures, fx)
+	}
+	if len(x.fixtures) < minFixtures {
+		problem("only %d wrong solutions in testdata/wrong; at least %d are needed", len(x.fixtures), minFixtures)
+	}
+	return x
+}
+
+// readFixture reads the "// want: <verdict>" and "// <why>" header lines.
+func readFixture(path string) (fixture, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fixture{}, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var lines []string
+	for len(lines) < 2 && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	fx := fixture{name: filepath.Base(path), path: path}
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "// want: ") || !strings.HasPrefix(lines[1], "// ") {
+		return fx, fmt.Errorf("%s: must start with \"// want: <verdict>\" and a second comment line saying what is wrong", fx.name)
+	}
+	fx.want = verdict(strings.TrimSpace(strings.TrimPrefix(lines[0], "// want: ")))
+	fx.why = strings.TrimPrefix(lines[1], "// ")
+	if !slices.Contains(wantable, fx.want) {
+		return fx, fmt.Errorf("%s: want %q is not one of %v", fx.name, fx.want, wantable)
+	}
+	return fx, nil
+}
+
+func (c *checker) maxTimeout(exs []*exercise) time.Duration {
+	var d time.Duration
+	for _, x := range exs {
+		d = max(d, x.Timeout)
+	}
+	return max(d, 10*time.Second)
+}
+
+func pkgsOf(exs []*exercise) []string {
+	var p []string
+	for _, x := range exs {
+		p = append(p, x.pkg)
+	}
+	return p
+}
+
+func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
+	ncpu := len(strings.Split(c.cpus, ","))
+
+	// 1. Every reference solution, repeated.
+	overlay := map[string]string{}
+	for _, x := range c.exs {
+		for stub, sol := range x.solution {
+			overlay[stub] = sol
+		}
+	}
+	t0 := time.Now()
+	log("reference solutions: go test -race -count=%d -cpu %s over %d exercises", c.count, c.cpus, len(c.exs))
+	runs, err := goTest(ctx, c.root, overlay, pkgsOf(c.exs), "-race", "-count="+strconv.Itoa(c.count), "-cpu", c.cpus,
+		"-timeout", (c.maxTimeout(c.exs) * time.Duration(c.count*ncpu)).String())
+	if err != nil {
+		return err
+	}
+	want := c.count * ncpu
+	for _, x := range c.exs {
+		r := runs[x.pkg]
+		switch v := r.Verdict(); {
+		case v != vPass:
+			x.solErr = string(v)
+		default:
+			x.solRuns = want
+			for name, n := range r.Passes {
+				if n != want || r.Fails[name] > 0 {
+					x.solErr = fmt.Sprintf("%s passed %d of %d runs", name, n, want)
+					x.solRuns = 0
+				}
+			}
+		}
+		if x.solErr != "" {
+			x.solErr += "\n" + excerpt(r.Output.String(), c.verbose)
+		}
+	}
+	log("  done in %v", time.Since(t0).Round(time.Second))
+
+	// 2. Every stub as shipped.
+	t0 = time.Now()
+	log("stubs: go test -race over %d exercises", len(c.exs))
+	runs, err = goTest(ctx, c.root, nil, pkgsOf(c.exs), "-race", "-count=1", "-p", strconv.Itoa(c.parallel),
+		"-timeout", c.maxTimeout(c.exs).String())
+	if err != nil {
+		return err
+	}
+	for _, x := range c.exs {
+		r := runs[x.pkg]
+		x.stubGot, x.stubOut = r.Verdict(), r.Output.String()
+		x.stubFails = len(r.Fails)
+	}
+	log("  done in %v", time.Since(t0).Round(time.Second))
+
+	// 3. The wrong solutions, the k-th of every exercise in round k. Two
+	// rounds run at once: deadlocking fixtures spend most of their time
+	// idle, waiting for the tests' deadlines.
+	var rounds [][]*exercise
+	var overlays []map[string]string
+	for k := 0; ; k++ {
+		var round []*exercise
+		overlay := map[string]string{}
+		for _, x := range c.exs {
+			if k < len(x.fixtures) {
+				round = append(round, x)
+				overlay[x.stub] = x.fixtures[k].path
+			}
+		}
+		if len(round) == 0 {
+			break
+		}
+		rounds = append(rounds, round)
+		overlays = append(overlays, overlay)
+	}
+	var g errgroup.Group
+	g.SetLimit(c.rounds)
+	var mu sync.Mutex // guards the fixtures' results and the log
+	for k, round := range rounds {
+		g.Go(func() error {
+			t0 := time.Now()
+			runs, err := goTest(ctx, c.root, overlays[k], pkgsOf(round), "-race", "-count=1", "-p", strconv.Itoa(c.parallel),
+				"-timeout", c.maxTimeout(round).String())
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				return err
+			}
+			for _, x := range round {
+				r := runs[x.pkg]
+				x.fixtures[k].got, x.fixtures[k].output = r.Verdict(), r.Output.String()
+			}
+			log("wrong solutions, round %d (%d exercises): done in %v", k+1, len(round), time.Since(t0).Round(time.Second))
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (x *exercise) killed() int {
+	n := 0
+	for _, f := range x.fixtures {
+		if f.got == f.want {
+			n++
+		}
+	}
+	return n
+}
+
+func (x *exercise) ok() bool {
+	return len(x.problems) == 0 && x.solErr == "" && x.solRuns > 0 &&
+		x.stubGot != vPass && x.stubGot != vBuild && x.stubGot != vCut && x.stubGot != "" &&
+		x.killed() == len(x.fixtures)
+}
+
+func (c *checker) ok() bool {
+	for _, x := range c.exs {
+		if !x.ok() {
+			return false
+		}
+	}
+	return true
+}
+
+// report prints one line per exercise and the details of anything wrong.
+func (c *checker) report(w *os.File) {
+	var killed, total int
+	for _, x := range c.exs {
+		mark := "ok  "
+		if !x.ok() {
+			mark = "FAIL"
+		}
+		sol := fmt.Sprintf("solution passes (%d runs)", x.solRuns)
+		if x.solErr != "" {
+			sol = "SOLUTION FAILS"
+		}
+		stub := fmt.Sprintf("stub fails (%s, %d tests)", x.stubGot, x.stubFails)
+		switch x.stubGot {
+		case vPass, vBuild, vCut, "":
+			stub = fmt.Sprintf("STUB DOES NOT FAIL PROPERLY (%s)", x.stubGot)
+		}
+		fmt.Fprintf(w, "%s %-14s %s, %s, wrong solutions killed %d/%d\n",
+			mark, x.ID(), sol, stub, x.killed(), len(x.fixtures))
+		for _, p := range x.problems {
+			fmt.Fprintf(w, "       problem: %s\n", p)
+		}
+		if x.solErr != "" {
+			fmt.Fprintf(w, "       solution: %s\n", indent(x.solErr))
+		}
+		if x.stubGot == vBuild || x.stubGot == vPass {
+			fmt.Fprintf(w, "       stub: %s\n", indent(excerpt(x.stubOut, c.verbose)))
+		}
+		for _, f := range x.fixtures {
+			if f.got != f.want {
+				fmt.Fprintf(w, "       %s: want %s, got %s (%s)\n", f.name, f.want, f.got, f.why)
+				if f.got != "" {
+					fmt.Fprintf(w, "         %s\n", indent(excerpt(f.output, c.verbose)))
+				}
+			}
+		}
+		killed += x.killed()
+		total += len(x.fixtures)
+	}
+	rate := 0.0
+	if total > 0 {
+		rate = 100 * float64(killed) / float64(total)
+	}
+	fmt.Fprintf(w, "kill rate %.0f%% (%d of %d wrong solutions failed for the expected reason)\n", rate, killed, total)
+}
+
+// excerpt keeps the part of a test output worth reading: the first lines
+// of the first failure, unless verbose.
+func excerpt(out string, verbose bool) string {
+	if verbose {
+		return out
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "--- FAIL") || strings.Contains(l, "WARNING: DATA RACE") || strings.HasPrefix(l, "panic:") {
+			lines = lines[i:]
+			break
+		}
+	}
+	if len(lines) > 25 {
+		lines = append(lines[:25], "... (-v prints all)")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n         ") }
