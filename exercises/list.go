@@ -5,4 +5,5 @@ package exercises
 var catalog = []Exercise{
 	counter,
 	event,
+	queue,
 }

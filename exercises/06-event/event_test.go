@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/conclab/conclab/exercises/06-event"
+	event "github.com/conclab/conclab/exercises/06-event"
 )
 
 // Tests that block run inside a synctest bubble: time is fake (a one-second

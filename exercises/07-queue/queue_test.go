@@ -1,0 +1,298 @@
+package queue_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	queue "github.com/conclab/conclab/exercises/07-queue"
+)
+
+// Tests that block run inside a synctest bubble: time is fake, and a
+// goroutine stuck forever is reported as a deadlock instead of hanging.
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestFIFO(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[string](5)
+		for _, s := range []string{"a", "b", "c", "d", "e"} {
+			require.NoError(t, q.Put(ctx, s), "Put into a queue with room must succeed")
+		}
+		for _, want := range []string{"a", "b", "c", "d", "e"} {
+			got, err := q.Get(ctx)
+			require.NoError(t, err, "Get from a queue holding items must succeed")
+			assert.Equal(t, want, got, "Get must return items in the order they were Put (first in, first out)")
+		}
+	})
+}
+
+func TestPutBlocksWhenFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](3)
+		var puts atomic.Int64
+		producerErr := make(chan error, 1)
+		go func() {
+			for i := range 10 {
+				if err := q.Put(ctx, i); err != nil {
+					producerErr <- err
+					return
+				}
+				puts.Add(1)
+			}
+			producerErr <- nil
+		}()
+
+		// Wait until the producer is blocked (or done).
+		synctest.Wait()
+		assert.Equal(t, int64(3), puts.Load(),
+			"with capacity 3 and nobody calling Get, %d Puts returned; the 4th Put must wait for room", puts.Load())
+
+		v, err := q.Get(ctx)
+		assert.NoError(t, err)
+		assert.Equal(t, 0, v, "the first item out must be the first one in")
+		synctest.Wait()
+		assert.Equal(t, int64(4), puts.Load(),
+			"one Get made room for exactly one more Put, but %d Puts have returned", puts.Load())
+
+		// The producer is blocked on its 5th Put: Close must release it.
+		q.Close()
+		synctest.Wait()
+		select {
+		case err := <-producerErr:
+			assert.ErrorIs(t, err, queue.ErrClosed, "a Put blocked on a full queue must return ErrClosed when the queue is closed")
+		default:
+			t.Errorf("Close did not release the Put blocked on a full queue")
+			q.Get(ctx) // make room so that the producer can finish
+			<-producerErr
+		}
+		// What was in the queue is still delivered, then ErrClosed.
+		for _, want := range []int{1, 2, 3} {
+			v, err := q.Get(ctx)
+			assert.NoError(t, err, "after Close, Get must still return the items left in the queue")
+			assert.Equal(t, want, v, "after Close, the remaining items come out in order")
+		}
+		_, err = q.Get(ctx)
+		assert.ErrorIs(t, err, queue.ErrClosed, "once a closed queue is empty, Get must return ErrClosed")
+	})
+}
+
+func TestGetBlocksWhenEmpty(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](2)
+		type got struct {
+			v   int
+			err error
+			at  time.Time
+		}
+		done := make(chan got, 1)
+		go func() {
+			v, err := q.Get(ctx)
+			done <- got{v, err, time.Now()}
+		}()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Empty(t, done, "Get on an empty queue returned instead of waiting for an item")
+
+		require.NoError(t, q.Put(ctx, 42))
+		putAt := time.Now()
+		r := <-done
+		assert.NoError(t, r.err)
+		assert.Equal(t, 42, r.v, "the waiting Get must receive the item that was Put")
+		assert.Equal(t, time.Duration(0), r.at.Sub(putAt),
+			"the waiting Get returned %v after the Put; Put must wake it (no polling)", r.at.Sub(putAt))
+	})
+}
+
+func TestCloseReleasesBlockedGets(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](2)
+		const getters = 5
+		errs := make(chan error, getters)
+		for range getters {
+			go func() {
+				_, err := q.Get(ctx)
+				errs <- err
+			}()
+		}
+		synctest.Wait()
+		require.Empty(t, errs, "Get on an empty, open queue returned instead of waiting")
+
+		q.Close()
+		q.Close() // closing twice is allowed
+		synctest.Wait()
+		assert.Len(t, errs, getters, "Close released only %d of %d Gets blocked on an empty queue", len(errs), getters)
+		for range getters {
+			assert.ErrorIs(t, <-errs, queue.ErrClosed, "a Get blocked on an empty queue must return ErrClosed when it is closed")
+		}
+		assert.ErrorIs(t, q.Put(ctx, 1), queue.ErrClosed, "Put after Close must return ErrClosed")
+	})
+}
+
+func TestGetAfterCloseDrains(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](10)
+		for i := range 7 {
+			require.NoError(t, q.Put(ctx, i*i))
+		}
+		q.Close()
+		assert.ErrorIs(t, q.Put(ctx, 99), queue.ErrClosed, "Put after Close must return ErrClosed")
+		for i := range 7 {
+			v, err := q.Get(ctx)
+			assert.NoError(t, err, "item %d: after Close, Get must first return the items still in the queue", i)
+			assert.Equal(t, i*i, v, "item %d: after Close, the items come out in order", i)
+		}
+		for range 3 {
+			v, err := q.Get(ctx)
+			assert.ErrorIs(t, err, queue.ErrClosed, "Get on a closed, empty queue must return ErrClosed (every time)")
+			assert.Zero(t, v, "Get that fails must return the zero value")
+		}
+	})
+}
+
+func TestBlockedCallsHonourContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q := queue.New[int](2)
+
+		// Get on an empty queue, with a timeout.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		start := time.Now()
+		_, err := q.Get(ctx)
+		cancel()
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "Get on an empty queue must return ctx.Err() when the deadline passes")
+		assert.Equal(t, time.Second, time.Since(start), "Get with a 1s timeout must return when the deadline passes")
+
+		// Put on a full queue, cancelled.
+		bg := context.Background()
+		require.NoError(t, q.Put(bg, 1))
+		require.NoError(t, q.Put(bg, 2))
+		ctx, cancel = context.WithCancel(bg)
+		putErr := make(chan error, 1)
+		go func() { putErr <- q.Put(ctx, 3) }()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Empty(t, putErr, "Put on a full queue returned instead of waiting for room")
+		cancel()
+		synctest.Wait()
+		select {
+		case err := <-putErr:
+			assert.ErrorIs(t, err, context.Canceled, "a Put blocked on a full queue must return ctx.Err() when cancelled")
+		default:
+			t.Errorf("cancelling its context did not release a Put blocked on a full queue")
+			q.Close() // release it the other way, so that the test can end
+			<-putErr
+		}
+
+		// The cancelled item was not added.
+		for _, want := range []int{1, 2} {
+			v, err := q.Get(bg)
+			assert.NoError(t, err)
+			assert.Equal(t, want, v)
+		}
+		ctx, cancel = context.WithTimeout(bg, time.Second)
+		defer cancel()
+		v, err := q.Get(ctx)
+		assert.Error(t, err, "the queue must be empty now, but Get returned %v: a cancelled Put must not add its item", v)
+	})
+}
+
+// TestManyProducersManyConsumers runs in real time, for the race detector:
+// 8 producers and 5 consumers share a queue of capacity 4.
+func TestManyProducersManyConsumers(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const producers, perProducer, consumers = 8, 250, 5
+	const total = producers * perProducer
+	ctx := context.Background()
+	q := queue.New[int](4)
+
+	received := make([][]int, consumers)
+	within(t, 5*time.Second, "8 producers and 5 consumers", func() {
+		var cons sync.WaitGroup
+		var delivered atomic.Int64
+		for c := range consumers {
+			cons.Go(func() {
+				for {
+					v, err := q.Get(ctx)
+					if err != nil {
+						assert.ErrorIs(t, err, queue.ErrClosed, "consumer %d: Get failed with an unexpected error", c)
+						return
+					}
+					received[c] = append(received[c], v)
+					if delivered.Add(1) > total {
+						t.Errorf("Get returned more items than were Put: after Close, an empty queue must return ErrClosed")
+						return
+					}
+				}
+			})
+		}
+		var prods sync.WaitGroup
+		for p := range producers {
+			prods.Go(func() {
+				for i := range perProducer {
+					if err := q.Put(ctx, p*perProducer+i); err != nil {
+						t.Errorf("producer %d: Put failed on an open queue: %v", p, err)
+						return
+					}
+				}
+			})
+		}
+		// Close only when every Put has returned; the consumers then
+		// drain the queue and stop at ErrClosed.
+		prods.Wait()
+		q.Close()
+		cons.Wait()
+	})
+
+	seen := make(map[int]int, total)
+	for c, items := range received {
+		last := make(map[int]int) // producer -> last item this consumer got from it
+		for _, v := range items {
+			seen[v]++
+			p := v / perProducer
+			if prev, ok := last[p]; ok && v < prev {
+				t.Errorf("consumer %d got %d after %d, both from producer %d: items must come out in the order they went in", c, v, prev, p)
+			}
+			last[p] = v
+		}
+	}
+	var missing, dup []string
+	for v := range total {
+		switch n := seen[v]; {
+		case n == 0:
+			missing = append(missing, fmt.Sprint(v))
+		case n > 1:
+			dup = append(dup, fmt.Sprintf("%d (x%d)", v, n))
+		}
+	}
+	assert.Empty(t, missing, "%d of %d items were Put but never delivered by Get", len(missing), total)
+	assert.Empty(t, dup, "items delivered more than once")
+}
+
+// within runs f and fails the test, naming what got stuck, when f has not
+// returned after d.
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("deadlock or livelock: %s did not finish within %v", what, d)
+	}
+}
