@@ -4,6 +4,7 @@ package exercises
 // file beside this one (counter.go, ledger.go, ...).
 var catalog = []Exercise{
 	counter,
+	ledger,
 	event,
 	queue,
 }

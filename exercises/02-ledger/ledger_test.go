@@ -1,0 +1,164 @@
+package ledger_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	ledger "github.com/conclab/conclab/exercises/02-ledger"
+)
+
+// TestMain fails the run if any goroutine is still alive after the tests.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// deadline bounds every test; a correct ledger needs a small fraction of
+// it even on a loaded machine under -race.
+const deadline = 3 * time.Second
+
+// within runs body in its own goroutine and fails the test if body has not
+// returned after d, so that a deadlocked ledger fails with an explanation
+// instead of hanging the whole run.
+func within(t *testing.T, d time.Duration, what string, body func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		body()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("deadlock or livelock: %s did not finish within %v; "+
+			"does a method lock the mutex while it already holds it (Move calling Audit)?", what, d)
+	}
+}
+
+func TestMoveAndAudit(t *testing.T) {
+	within(t, deadline, "Move and Audit from one goroutine", func() {
+		l := ledger.New(100, 50)
+		a, b := l.Audit()
+		assert.Equal(t, [2]int64{100, 50}, [2]int64{a, b}, "New(100, 50) then Audit: want A=100 B=50")
+
+		assert.NoError(t, l.Move(30), "Move(30) with 100 in A")
+		a, b = l.Audit()
+		assert.Equal(t, [2]int64{70, 80}, [2]int64{a, b}, "Move(30) must take 30 from A and give it to B")
+
+		assert.NoError(t, l.Move(-80), "Move(-80) with 80 in B")
+		a, b = l.Audit()
+		assert.Equal(t, [2]int64{150, 0}, [2]int64{a, b}, "Move(-80) must take 80 from B and give it to A")
+
+		assert.ErrorIs(t, l.Move(151), ledger.ErrInsufficientFunds, "Move(151) with only 150 in A")
+		assert.ErrorIs(t, l.Move(-1), ledger.ErrInsufficientFunds, "Move(-1) with 0 in B")
+		assert.NoError(t, l.Move(0), "Move(0) moves nothing and is not an error")
+		a, b = l.Audit()
+		assert.Equal(t, [2]int64{150, 0}, [2]int64{a, b}, "a refused Move must change nothing")
+	})
+}
+
+func TestAuditNeverSeesHalfAMove(t *testing.T) {
+	const movers, auditors, moves = 4, 4, 20000
+	const startA, startB = 1000, 1000
+	l := ledger.New(startA, startB)
+	var (
+		moved    [movers]int64 // what each mover moved from A to B
+		stop     atomic.Bool
+		audits   atomic.Int64
+		mu       sync.Mutex
+		broken   []string // the first few broken audits seen
+		nBroken  int
+		start    = make(chan struct{})
+		movingWG sync.WaitGroup
+		auditWG  sync.WaitGroup
+	)
+	within(t, deadline, "4 goroutines moving money while 4 others audit", func() {
+		for m := range movers {
+			movingWG.Add(1)
+			go func() {
+				defer movingWG.Done()
+				r := rand.New(rand.NewPCG(uint64(m), 2))
+				<-start
+				for range moves {
+					n := r.Int64N(101) - 50
+					if l.Move(n) == nil {
+						moved[m] += n
+					}
+				}
+			}()
+		}
+		for range auditors {
+			auditWG.Add(1)
+			go func() {
+				defer auditWG.Done()
+				<-start
+				for !stop.Load() {
+					a, b := l.Audit()
+					audits.Add(1)
+					if a+b != startA+startB || a < 0 || b < 0 {
+						mu.Lock()
+						if nBroken++; len(broken) < 3 {
+							broken = append(broken, fmt.Sprintf("A=%d B=%d (A+B=%d)", a, b, a+b))
+						}
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		close(start)
+		movingWG.Wait()
+		stop.Store(true)
+		auditWG.Wait()
+	})
+	require.Positive(t, audits.Load(), "the auditors never ran")
+	assert.Zero(t, nBroken,
+		"%d of %d audits saw a broken ledger while moves ran, e.g. %v; the money always totals %d, "+
+			"so an audit caught a Move half-way: A changed but B not yet. "+
+			"Both balances must change under one lock, and Audit must read both under it",
+		nBroken, audits.Load(), broken, startA+startB)
+	var total int64
+	for _, m := range moved {
+		total += m
+	}
+	a, b := l.Audit()
+	assert.Equal(t, [2]int64{startA - total, startB + total}, [2]int64{a, b},
+		"the successful moves add up to %d from A to B; the final balances do not match", total)
+}
+
+func TestNoOverdraftUnderContention(t *testing.T) {
+	const spenders = 50
+	l := ledger.New(100, 0)
+	var ok, refused atomic.Int64
+	within(t, deadline, "50 goroutines each moving 3 out of an A of 100", func() {
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for range spenders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				switch err := l.Move(3); {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, ledger.ErrInsufficientFunds):
+					refused.Add(1)
+				default:
+					t.Errorf("Move(3) returned %v; want nil or ErrInsufficientFunds", err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	})
+	assert.Equal(t, int64(33), ok.Load(),
+		"100 in A pays exactly 33 moves of 3; %d succeeded: the check and the move must happen under the same lock", ok.Load())
+	assert.Equal(t, int64(17), refused.Load(), "the 17 moves that do not fit must return ErrInsufficientFunds")
+	a, b := l.Audit()
+	assert.Equal(t, [2]int64{1, 99}, [2]int64{a, b}, "after 33 moves of 3, A must hold 1 and B 99")
+}

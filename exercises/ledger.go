@@ -1,0 +1,23 @@
+package exercises
+
+import "time"
+
+var ledger = Exercise{
+	Number: 2,
+	Slug:   "ledger",
+	Title:  "Two balances that move together",
+	Lesson: "mutex",
+	Files:  []string{"ledger.go"},
+	Hints: [3]string{
+		"The rule to protect is A+B == total, and it spans both fields. Anything that lets another goroutine look between 'A changed' and 'B changed' breaks it, even when every single field access is safe.",
+		"Use one sync.Mutex for both balances. Move must check the funds, take from one side and pay the other all while holding it; Audit must read both while holding it. Two locks, or unlocking in between, is not enough.",
+		"type Ledger struct { mu sync.Mutex; a, b int64 }; in Move: l.mu.Lock(); defer l.mu.Unlock(); if n > l.a || -n > l.b { return ErrInsufficientFunds }; l.a -= n; l.b += n; return nil. Audit locks, returns l.a, l.b, unlocks. Do not call Audit from inside Move: Go's Mutex is not reentrant.",
+	},
+	Points: map[string]int{
+		"TestMoveAndAudit":               1,
+		"TestAuditNeverSeesHalfAMove":    3,
+		"TestNoOverdraftUnderContention": 2,
+	},
+	// Three tests of at most 3 s each, even when every one deadlocks.
+	Timeout: 30 * time.Second,
+}
