@@ -7,4 +7,5 @@ var catalog = []Exercise{
 	ledger,
 	event,
 	queue,
+	pool,
 }

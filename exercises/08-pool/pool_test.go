@@ -1,0 +1,238 @@
+package pool_test
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/goleak"
+
+	pool "github.com/conclab/conclab/exercises/08-pool"
+)
+
+// These tests run in real time: every wait is bounded by within, so a
+// stuck pool fails with an explanation instead of hanging. Each test also
+// checks that no goroutine outlives the pool's Shutdown.
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestEveryTaskRunsOnce(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const submitters, perSubmitter = 10, 100
+	var runs [submitters * perSubmitter]atomic.Int32
+	p := pool.New(4)
+	within(t, 5*time.Second, "submitting 1000 tasks to a pool of 4, then Shutdown", func() {
+		var wg sync.WaitGroup
+		for s := range submitters {
+			wg.Go(func() {
+				for i := range perSubmitter {
+					id := s*perSubmitter + i
+					if err := p.Submit(func() { runs[id].Add(1) }); err != nil {
+						t.Errorf("Submit on an open pool failed: %v", err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		p.Shutdown()
+	})
+	// Shutdown has returned: every accepted task must have run by now.
+	var never, twice int
+	for i := range runs {
+		switch n := runs[i].Load(); {
+		case n == 0:
+			never++
+		case n > 1:
+			twice++
+		}
+	}
+	assert.Zero(t, never, "%d of %d submitted tasks had not run when Shutdown returned", never, len(runs))
+	assert.Zero(t, twice, "%d tasks ran more than once", twice)
+}
+
+// TestPeakConcurrency holds every task at a gate and counts how many are
+// inside at once: a pool of 4 must run exactly 4, never more.
+func TestPeakConcurrency(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const workers, tasks = 4, 20
+	var active, peak, ran atomic.Int32
+	started := make(chan struct{}, tasks)
+	gate := make(chan struct{})
+	task := func() {
+		n := active.Add(1)
+		for {
+			old := peak.Load()
+			if n <= old || peak.CompareAndSwap(old, n) {
+				break
+			}
+		}
+		started <- struct{}{}
+		<-gate
+		active.Add(-1)
+		ran.Add(1)
+	}
+
+	p := pool.New(workers)
+	var submitters sync.WaitGroup
+	for range tasks {
+		// Submit may wait while all workers are busy, so each task is
+		// submitted from its own goroutine.
+		submitters.Go(func() {
+			if err := p.Submit(task); err != nil {
+				t.Errorf("Submit on an open pool failed: %v", err)
+			}
+		})
+	}
+
+	// Wait for the pool to fill up...
+	fill := time.After(3 * time.Second)
+filling:
+	for i := range workers {
+		select {
+		case <-started:
+		case <-fill:
+			t.Errorf("only %d tasks were running after 3s while %d waited; a pool of %d workers must run %d tasks at once",
+				i, tasks-i, workers, workers)
+			break filling
+		}
+	}
+	// ...and make sure nothing more gets in while the 4 are held.
+	select {
+	case <-started:
+		t.Errorf("a %dth task started while %d were still running; a pool of %d must never run more than %d at once",
+			workers+1, workers, workers, workers)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(gate)
+	within(t, 5*time.Second, "the held tasks finishing, then Shutdown", func() {
+		submitters.Wait()
+		p.Shutdown()
+	})
+	assert.Equal(t, int32(workers), peak.Load(), "peak concurrency was %d; a pool of %d must run exactly %d tasks at once", peak.Load(), workers, workers)
+	assert.Equal(t, int32(tasks), ran.Load(), "%d of %d tasks ran", ran.Load(), tasks)
+}
+
+func TestShutdownWaitsForRunningTasks(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const tasks = 6
+	var finished atomic.Int32
+	p := pool.New(3)
+	within(t, 5*time.Second, "submitting 6 slow tasks, then Shutdown", func() {
+		for range tasks {
+			err := p.Submit(func() {
+				time.Sleep(50 * time.Millisecond)
+				finished.Add(1)
+			})
+			if !assert.NoError(t, err, "Submit on an open pool failed") {
+				return
+			}
+		}
+		p.Shutdown()
+	})
+	assert.Equal(t, int32(tasks), finished.Load(),
+		"Shutdown returned while tasks were still running: only %d of %d had finished", finished.Load(), tasks)
+}
+
+func TestSubmitAfterShutdown(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := pool.New(2)
+	var ran atomic.Bool
+	within(t, 3*time.Second, "Shutdown, Submit, Shutdown again", func() {
+		p.Shutdown()
+		err := p.Submit(func() { ran.Store(true) })
+		assert.True(t, errors.Is(err, pool.ErrClosed), "Submit after Shutdown must return ErrClosed; got %v", err)
+		p.Shutdown() // a second Shutdown is allowed
+	})
+	assert.False(t, ran.Load(), "a task submitted after Shutdown must not run")
+}
+
+// TestShutdownWhileSubmitting shuts the pool down while 8 goroutines keep
+// submitting: every Submit that returned nil must have run, the others must
+// have returned ErrClosed.
+func TestShutdownWhileSubmitting(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	var accepted, ran atomic.Int64
+	p := pool.New(3)
+	within(t, 5*time.Second, "Shutdown while 8 goroutines submit", func() {
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for {
+					// Slow tasks keep the workers busy, so that some
+					// Submits are always waiting when Shutdown comes.
+					err := p.Submit(func() {
+						time.Sleep(time.Millisecond)
+						ran.Add(1)
+					})
+					if err != nil {
+						assert.ErrorIs(t, err, pool.ErrClosed, "Submit failed with an unexpected error")
+						return
+					}
+					accepted.Add(1)
+				}
+			})
+		}
+		// Let some tasks through first (bounded: a broken pool may run none).
+		for start := time.Now(); ran.Load() < 30 && time.Since(start) < 2*time.Second; {
+			time.Sleep(time.Millisecond)
+		}
+		p.Shutdown()
+		wg.Wait()
+	})
+	assert.Equal(t, accepted.Load(), ran.Load(), "Submit returned nil for %d tasks, but %d ran by the end of Shutdown", accepted.Load(), ran.Load())
+}
+
+func TestPanickingTaskDoesNotKillThePool(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const workers = 3
+	var ran atomic.Int32
+	p := pool.New(workers)
+	within(t, 5*time.Second, "a pool whose tasks panic", func() {
+		for range 2 * workers {
+			if !assert.NoError(t, p.Submit(func() { panic("task failed") }), "Submit after a task panicked failed") {
+				return
+			}
+		}
+		for range 30 {
+			if !assert.NoError(t, p.Submit(func() { ran.Add(1) }), "Submit after a task panicked failed") {
+				return
+			}
+		}
+		// All workers are still there: workers tasks can run at once.
+		var inside sync.WaitGroup
+		inside.Add(workers)
+		release := make(chan struct{})
+		for range workers {
+			go func() {
+				assert.NoError(t, p.Submit(func() {
+					inside.Done()
+					<-release
+				}))
+			}()
+		}
+		inside.Wait()
+		close(release)
+		p.Shutdown()
+	})
+	assert.Equal(t, int32(30), ran.Load(), "after some tasks panicked, only %d of 30 later tasks ran", ran.Load())
+}
+
+// within runs f and fails the test, naming what got stuck, when f has not
+// returned after d.
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("deadlock or livelock: %s did not finish within %v", what, d)
+	}
+}

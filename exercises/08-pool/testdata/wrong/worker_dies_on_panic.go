@@ -1,0 +1,86 @@
+// want: deadlock
+// A worker recovers from a panicking task but then quits: after a few panics no worker is left and Submit waits forever.
+package pool
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+)
+
+// ErrClosed is returned by Submit once Shutdown has been called.
+var ErrClosed = errors.New("pool: shut down")
+
+// Pool runs submitted tasks on a fixed set of worker goroutines.
+// Create it with New.
+type Pool struct {
+	tasks chan func()
+	wg    sync.WaitGroup // one per worker
+
+	// mu guards closed and the close of tasks. Submit holds it for reading
+	// while it sends, so that Shutdown (which holds it for writing) cannot
+	// close the channel under a sender's feet.
+	mu     sync.RWMutex
+	closed bool
+}
+
+// New starts a pool of workers goroutines. It panics if workers < 1.
+func New(workers int) *Pool {
+	if workers < 1 {
+		panic("pool: need at least one worker")
+	}
+	p := &Pool{tasks: make(chan func())}
+	for range workers {
+		p.wg.Add(1)
+		go p.work()
+	}
+	return p
+}
+
+// work runs tasks until the channel is closed and drained.
+func (p *Pool) work() {
+	defer p.wg.Done()
+	for task := range p.tasks {
+		if !run(task) {
+			return // this worker gives up
+		}
+	}
+}
+
+// run calls task, and survives its panic: one bad task must not cost the
+// pool a worker.
+func run(task func()) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "pool: task panicked: %v\n", r)
+		}
+	}()
+	task()
+	return true
+}
+
+// Submit hands task to a worker, waiting while every worker is busy.
+// It returns ErrClosed, and does not run task, once Shutdown has been
+// called.
+func (p *Pool) Submit(task func()) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrClosed
+	}
+	p.tasks <- task
+	return nil
+}
+
+// Shutdown stops accepting tasks, waits for every accepted task to finish,
+// and stops the workers. Calling it again does nothing more.
+func (p *Pool) Shutdown() {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.tasks) // workers finish what they hold, then leave
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
