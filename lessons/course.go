@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
+	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -17,6 +18,7 @@ import (
 func All() []lesson.Lesson {
 	return []lesson.Lesson{
 		goroutines.Lesson,
+		semaphore.Lesson,
 	}
 }
 
