@@ -1,0 +1,483 @@
+// Package grade is conclab's grading engine, shared by the student's check
+// and watch and by CI's grade: it assembles a workspace from the learner's
+// files and the canonical tests embedded in the binary, runs
+// `go test -race -json` over it with time limits, an output cap and a
+// process-group kill, reads the test2json stream and decides a verdict per
+// test and per exercise, with an explanation of what went wrong.
+package grade
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/conclab/conclab/exercises"
+)
+
+// ReportVersion is the version of the JSON report's shape.
+const ReportVersion = 1
+
+// Module is the import path of the conclab module.
+const Module = "github.com/conclab/conclab"
+
+// Options say what to grade and how.
+type Options struct {
+	// Root is the conclab module's folder (holding go.mod); the graded
+	// packages are built there, with the submission laid over them.
+	Root string
+	// Submission holds the learner's files: either NN-slug/<file> or
+	// exercises/NN-slug/<file> below it. Empty: Root's exercises folder.
+	Submission string
+	Exercises  []exercises.Exercise
+	// NoRace turns the race detector off (for tests of the engine only).
+	NoRace bool
+	// Deadline bounds the whole run; zero means 10 minutes.
+	Deadline time.Duration
+	// OutputCap bounds the output kept per test and per exercise; zero
+	// means 256 KiB.
+	OutputCap int
+	// Log, if set, receives a line as each go test invocation starts.
+	Log io.Writer
+}
+
+// Result is the outcome of one grading run.
+type Result struct {
+	Version   int               `json:"version"`
+	Started   time.Time         `json:"started"`
+	Duration  float64           `json:"duration_seconds"`
+	Passed    bool              `json:"passed"`
+	Points    int               `json:"points"`
+	MaxPoints int               `json:"max_points"`
+	Exercises []*ExerciseResult `json:"exercises"`
+}
+
+// ExerciseResult is the verdict on one exercise.
+type ExerciseResult struct {
+	Number    int           `json:"number"`
+	Slug      string        `json:"slug"`
+	Title     string        `json:"title"`
+	Verdict   Verdict       `json:"verdict"`
+	Message   string        `json:"message,omitempty"`
+	Points    int           `json:"points"`
+	MaxPoints int           `json:"max_points"`
+	Duration  float64       `json:"duration_seconds"`
+	Tests     []*TestResult `json:"tests"`
+	// Locations are the learner's lines that the explanation points at.
+	Locations []Location `json:"locations,omitempty"`
+	// Explanation says, in words, what the failure was.
+	Explanation []string `json:"explanation,omitempty"`
+	// Notes report what the engine did with the submission: ignored
+	// test files that differ from the canonical ones, missing files,
+	// truncated output.
+	Notes []string `json:"notes,omitempty"`
+	// Hint is the next hint's number (1-3) for a failed exercise.
+	Hint int `json:"next_hint,omitempty"`
+	// Output is what go test printed for the exercise (capped).
+	Output    string `json:"output,omitempty"`
+	Truncated bool   `json:"output_truncated,omitempty"`
+
+	Exercise exercises.Exercise `json:"-"`
+	// Files maps the paths that appear in the test output to the
+	// learner's real files (those shown as code).
+	Files map[string]string `json:"-"`
+}
+
+// Location is one of the learner's lines.
+type Location struct {
+	File string   `json:"file"` // as the learner knows it, e.g. exercises/01-counter/counter.go
+	Line int      `json:"line"`
+	What string   `json:"what"`           // e.g. "write by goroutine 8", "compile error"
+	Code []string `json:"code,omitempty"` // the line and its neighbours, "NN| text"
+}
+
+// Grade grades opts.Exercises. It returns an error only when grading
+// itself could not run (no go command, no such folder): a failing
+// submission is a Result whose Passed is false.
+func Grade(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Deadline == 0 {
+		opts.Deadline = 10 * time.Minute
+	}
+	if opts.OutputCap == 0 {
+		opts.OutputCap = 256 << 10
+	}
+	if opts.Submission == "" {
+		opts.Submission = filepath.Join(opts.Root, "exercises")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		return nil, fmt.Errorf("grading needs the Go toolchain: %w", err)
+	}
+	if st, err := os.Stat(opts.Submission); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("no submission folder %s", opts.Submission)
+	}
+	res := &Result{Version: ReportVersion, Started: time.Now()}
+	tmp, err := os.MkdirTemp("", "conclab-grade-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	overlay := map[string]string{}
+	byPkg := map[string]*ExerciseResult{}
+	groups := map[time.Duration][]string{} // packages by time limit
+	for _, ex := range opts.Exercises {
+		er, err := assemble(opts, ex, tmp, overlay)
+		if err != nil {
+			return nil, err
+		}
+		res.Exercises = append(res.Exercises, er)
+		pkg := Module + "/exercises/" + ex.Dir()
+		byPkg[pkg] = er
+		limit := ex.Timeout
+		if limit == 0 {
+			limit = time.Minute
+		}
+		groups[limit] = append(groups[limit], pkg)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
+	defer cancel()
+	x := NewExecution(opts.OutputCap)
+	limits := slices.Sorted(func(yield func(time.Duration) bool) {
+		for l := range groups {
+			if !yield(l) {
+				return
+			}
+		}
+	})
+	for _, limit := range limits {
+		args := []string{"-count=1", "-vet=all", "-timeout", limit.String()}
+		if !opts.NoRace {
+			args = append(args, "-race")
+		}
+		if err := GoTest(ctx, opts.Root, overlay, tmp, groups[limit], args, x, opts.Log); err != nil {
+			return nil, err
+		}
+	}
+	for pkg, er := range byPkg {
+		finish(er, x.Packages[pkg], opts)
+	}
+	res.Duration = time.Since(res.Started).Seconds()
+	res.Passed = len(res.Exercises) > 0
+	for _, er := range res.Exercises {
+		res.Points += er.Points
+		res.MaxPoints += er.MaxPoints
+		if er.Verdict != Pass {
+			res.Passed = false
+		}
+	}
+	return res, nil
+}
+
+// assemble lays the exercise's canonical files, with the learner's files
+// from the submission in place of the stubs, over the exercise's folder in
+// opts.Root, recording the replacements in overlay.
+func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[string]string) (*ExerciseResult, error) {
+	er := &ExerciseResult{Number: ex.Number, Slug: ex.Slug, Title: ex.Title, Exercise: ex, Files: map[string]string{}}
+	canon, err := ex.Folder()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(opts.Root, "exercises", ex.Dir())
+	sub := submissionDir(opts.Submission, ex)
+	canonical := map[string][]byte{}
+	entries, err := fs.ReadDir(canon, ".")
+	if err != nil {
+		return nil, fmt.Errorf("exercise %s has no canonical files: %w", ex.ID(), err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
+			continue
+		}
+		b, err := fs.ReadFile(canon, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		canonical[e.Name()] = b
+	}
+	// Whatever is in the folder on disk but not in the catalog does not
+	// exist for the build: a learner's extra test cannot join the run.
+	if disk, err := os.ReadDir(dir); err == nil {
+		for _, e := range disk {
+			if _, ok := canonical[e.Name()]; !ok && strings.HasSuffix(e.Name(), ".go") {
+				overlay[filepath.Join(dir, e.Name())] = ""
+			}
+		}
+	}
+	for name, b := range canonical {
+		target := filepath.Join(dir, name)
+		if slices.Contains(ex.Files, name) {
+			learner := filepath.Join(sub, name)
+			if _, err := os.Stat(learner); err != nil {
+				er.Notes = append(er.Notes, fmt.Sprintf("%s is missing from the submission: graded the untouched stub", name))
+				learner = filepath.Join(tmp, ex.Dir()+"-"+name)
+				if err := os.WriteFile(learner, b, 0o644); err != nil {
+					return nil, err
+				}
+			}
+			if learner != target {
+				overlay[target] = learner
+			}
+			er.Files[target] = learner
+			continue
+		}
+		copyPath := filepath.Join(tmp, ex.Dir()+"-"+name)
+		if err := os.WriteFile(copyPath, b, 0o644); err != nil {
+			return nil, err
+		}
+		overlay[target] = copyPath
+	}
+	er.Notes = append(er.Notes, compareTests(sub, canonical, ex.Files)...)
+	for _, name := range canonicalTests(canonical) {
+		er.Tests = append(er.Tests, &TestResult{Name: name, MaxPoints: ex.PointsFor(name)})
+		er.MaxPoints += ex.PointsFor(name)
+	}
+	return er, nil
+}
+
+// submissionDir finds the exercise's folder in a submission, which may be
+// an exercises folder or a whole checkout.
+func submissionDir(sub string, ex exercises.Exercise) string {
+	for _, d := range []string{filepath.Join(sub, ex.Dir()), filepath.Join(sub, "exercises", ex.Dir())} {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d
+		}
+	}
+	return filepath.Join(sub, ex.Dir())
+}
+
+// compareTests reports the submission's .go files that are not the
+// learner's to edit and differ from (or are absent from) the catalog.
+func compareTests(sub string, canonical map[string][]byte, learnerFiles []string) []string {
+	var notes []string
+	entries, _ := os.ReadDir(sub)
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || slices.Contains(learnerFiles, name) {
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(sub, name))
+		if err != nil {
+			continue
+		}
+		want, ok := canonical[name]
+		switch {
+		case !ok:
+			notes = append(notes, fmt.Sprintf("%s is not part of the exercise: ignored", name))
+		case !bytes.Equal(got, want):
+			notes = append(notes, fmt.Sprintf("%s differs from the canonical copy: ignored, graded with the canonical tests", name))
+		}
+	}
+	return notes
+}
+
+// canonicalTests lists the top-level Test functions of the canonical test
+// files, in order: each must report "pass" for the exercise to pass.
+func canonicalTests(files map[string][]byte) []string {
+	var names []string
+	fset := token.NewFileSet()
+	for _, name := range slices.Sorted(mapsKeys(files)) {
+		if !strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, files[name], parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") && fn.Name.Name != "TestMain" &&
+				fn.Type.Params != nil && len(fn.Type.Params.List) == 1 {
+				names = append(names, fn.Name.Name)
+			}
+		}
+	}
+	return names
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// finish turns the package's run into the exercise's verdict.
+func finish(er *ExerciseResult, p *Package, opts Options) {
+	if p == nil {
+		p = &Package{Tests: map[string]*Test{}}
+	}
+	names := make([]string, len(er.Tests))
+	for i, t := range er.Tests {
+		names[i] = t.Name
+	}
+	learner := func(file string) bool { _, ok := er.Files[file]; return ok }
+	er.Tests = Judge(p, names, er.Exercise.PointsFor, learner)
+	er.Verdict, er.Message = packageVerdict(p, er.Tests)
+	er.Duration = p.Elapsed.Seconds()
+	er.Output = p.Build.String() + p.Output.String()
+	er.Truncated = p.Output.Dropped > 0 || p.Build.Dropped > 0
+	for _, t := range er.Tests {
+		if t.Verdict == Pass {
+			er.Points += t.Points
+		}
+		if t.Verdict != Pass {
+			er.Output += t.Output
+		}
+		if strings.Contains(t.Output, "[output truncated:") {
+			er.Truncated = true
+		}
+	}
+	if er.Truncated {
+		er.Notes = append(er.Notes, fmt.Sprintf("output was more than %d bytes per test: truncated", opts.OutputCap))
+	}
+	switch er.Verdict {
+	case BuildError, VetError, Race, Leak:
+		// Nothing the tests measured can be trusted: a race makes every
+		// count a matter of luck, a leak was found after all of them.
+		er.Points = 0
+	}
+	explain(er, opts)
+}
+
+// GoTest runs `go test -json` with args over pkgs in root, with overlay
+// laid over the tree (its JSON file written in tmp), in a process group
+// that is killed with everything in it when ctx ends. Events go into x. It
+// returns an error only when go test itself could not run.
+func GoTest(ctx context.Context, root string, overlay map[string]string, tmp string, pkgs, args []string, x *Execution, log io.Writer) error {
+	argv := []string{"test", "-json"}
+	if len(overlay) > 0 {
+		f := filepath.Join(tmp, fmt.Sprintf("overlay-%d.json", time.Now().UnixNano()))
+		b, err := json.Marshal(map[string]any{"Replace": overlay})
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(f, b, 0o644); err != nil {
+			return err
+		}
+		argv = append(argv, "-overlay", f)
+	}
+	argv = append(argv, args...)
+	argv = append(argv, pkgs...)
+	if log != nil {
+		fmt.Fprintf(log, "go %s\n", strings.Join(shortArgs(argv, root), " "))
+	}
+	cmd := exec.Command("go", argv...)
+	cmd.Dir = root
+	// GORACE is ours, not the learner's: log_path or halt_on_error from
+	// the environment would hide races from the stream.
+	cmd.Env = append(withoutEnv(os.Environ(), "GORACE"), "GORACE=halt_on_error=0 history_size=3 exitcode=66")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var stderr CappedText
+	stderr.Cap = 64 << 10
+	cmd.Stderr = writerFunc(func(b []byte) { stderr.WriteString(string(b)) })
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting go test: %w", err)
+	}
+	// On cancellation the whole group dies: go, its compilers, the test
+	// binaries and anything a submission started.
+	stop := context.AfterFunc(ctx, func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	readErr := x.Read(stdout)
+	waitErr := cmd.Wait()
+	stop()
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // stragglers a submission left behind
+	if ctx.Err() != nil {
+		return nil // the packages that never ended are judged as cut off
+	}
+	if readErr != nil {
+		return fmt.Errorf("reading go test output: %w", readErr)
+	}
+	var exit *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exit) {
+		return fmt.Errorf("go test: %w", waitErr)
+	}
+	var missing []string
+	for _, p := range pkgs {
+		if x.Packages[p] == nil {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == len(pkgs) && waitErr != nil {
+		// go test could not even load the packages: that is ours to fix,
+		// not the learner's, unless a package fails to load because of
+		// the learner's file (then stderr names it).
+		msg := strings.TrimSpace(stderr.String())
+		for _, p := range pkgs {
+			pk := x.pkg(p)
+			pk.BuildFailed = true
+			pk.Build.WriteString(msg + "\n")
+		}
+	}
+	return nil
+}
+
+type writerFunc func([]byte)
+
+func (w writerFunc) Write(b []byte) (int, error) { w(b); return len(b), nil }
+
+func withoutEnv(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func shortArgs(argv []string, root string) []string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = strings.TrimPrefix(a, Module+"/")
+	}
+	return out
+}
+
+// FindRoot finds the conclab module's folder from dir upwards.
+func FindRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil && strings.HasPrefix(strings.TrimSpace(string(b)), "module "+Module) {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("not inside the conclab workspace (no go.mod of %s above %s)", Module, dir)
+		}
+	}
+}
+
+// sortLocations orders locations by file and line, removing repeats.
+func sortLocations(locs []Location) []Location {
+	sort.SliceStable(locs, func(i, j int) bool {
+		if locs[i].File != locs[j].File {
+			return locs[i].File < locs[j].File
+		}
+		return locs[i].Line < locs[j].Line
+	})
+	return slices.CompactFunc(locs, func(a, b Location) bool { return a.File == b.File && a.Line == b.Line && a.What == b.What })
+}

@@ -1,0 +1,199 @@
+package grade
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Event is one line of `go test -json`: a test2json event, or one of the
+// build events (build-output, build-fail) that go test adds since Go 1.24.
+type Event struct {
+	Time        time.Time
+	Action      string
+	Package     string
+	Test        string
+	Elapsed     float64
+	Output      string
+	ImportPath  string // build events: "pkg [pkg.test]"
+	FailedBuild string // on a package's fail when its build failed
+}
+
+// Execution is what `go test -json` reported, per package. Only the Action
+// of real events counts: whatever a submission prints arrives inside an
+// Output field and cannot end a test.
+type Execution struct {
+	Packages map[string]*Package
+	Order    []string // packages in the order they first appeared
+	cap      int
+}
+
+// NewExecution returns an empty execution that keeps at most outputCap
+// bytes of output per package (and as much per test).
+func NewExecution(outputCap int) *Execution {
+	return &Execution{Packages: map[string]*Package{}, cap: outputCap}
+}
+
+// Package is one package's run.
+type Package struct {
+	Name string
+	// Action is the package's final action: pass, fail, skip; "" when the
+	// stream ended before the package did (go test was killed).
+	Action      string
+	BuildFailed bool
+	Build       CappedText // compiler and vet output
+	Output      CappedText // output not attributed to any test
+	Tests       map[string]*Test
+	TestOrder   []string
+	Elapsed     time.Duration
+}
+
+// Test is one top-level test and everything its subtests printed.
+type Test struct {
+	Name string
+	// Action is the test's own final action: pass, fail, skip; "run"
+	// when it started and never ended (timeout, crash, os.Exit).
+	Action   string
+	Output   CappedText
+	Elapsed  time.Duration
+	Subtests map[string]string // subtest name -> its final action
+}
+
+// CappedText keeps the first Cap bytes written to it and counts the rest.
+type CappedText struct {
+	Cap     int
+	buf     strings.Builder
+	Dropped int64
+}
+
+// WriteString keeps s while there is room, whole lines at a time, so a
+// truncated report never ends in half a line.
+func (c *CappedText) WriteString(s string) {
+	if c.buf.Len()+len(s) <= c.Cap || c.Cap <= 0 && c.buf.Len()+len(s) <= 1<<20 {
+		c.buf.WriteString(s)
+		return
+	}
+	c.Dropped += int64(len(s))
+}
+
+// String returns what was kept, with a note when something was dropped.
+func (c *CappedText) String() string {
+	if c.Dropped == 0 {
+		return c.buf.String()
+	}
+	return c.buf.String() + fmt.Sprintf("... [output truncated: %d more bytes not shown]\n", c.Dropped)
+}
+
+// Kept returns what was kept, without the truncation note.
+func (c *CappedText) Kept() string { return c.buf.String() }
+
+func (x *Execution) pkg(name string) *Package {
+	name, _, _ = strings.Cut(name, " ") // "p [p.test]" in build events
+	p := x.Packages[name]
+	if p == nil {
+		p = &Package{Name: name, Tests: map[string]*Test{}}
+		p.Build.Cap, p.Output.Cap = x.cap, x.cap
+		x.Packages[name] = p
+		x.Order = append(x.Order, name)
+	}
+	return p
+}
+
+func (p *Package) test(name string, cap int) *Test {
+	top, _, _ := strings.Cut(name, "/")
+	t := p.Tests[top]
+	if t == nil {
+		t = &Test{Name: top, Action: "run", Subtests: map[string]string{}}
+		t.Output.Cap = cap
+		p.Tests[top] = t
+		p.TestOrder = append(p.TestOrder, top)
+	}
+	return t
+}
+
+// Add records one event.
+func (x *Execution) Add(e Event) {
+	switch {
+	case e.Action == "build-output":
+		x.pkg(e.ImportPath).Build.WriteString(e.Output)
+	case e.Action == "build-fail":
+		x.pkg(e.ImportPath).BuildFailed = true
+	case e.Package == "":
+		// Not a package event: nothing to attribute it to.
+	case e.Test == "":
+		p := x.pkg(e.Package)
+		switch e.Action {
+		case "output":
+			p.Output.WriteString(e.Output)
+		case "pass", "fail", "skip":
+			p.Action = e.Action
+			p.Elapsed = seconds(e.Elapsed)
+			if e.FailedBuild != "" {
+				p.BuildFailed = true
+			}
+		}
+	default:
+		p := x.pkg(e.Package)
+		t := p.test(e.Test, x.cap)
+		sub := strings.Contains(e.Test, "/")
+		switch e.Action {
+		case "output":
+			t.Output.WriteString(e.Output)
+		case "pass", "fail", "skip":
+			if sub {
+				t.Subtests[e.Test] = e.Action
+				break
+			}
+			// A fail is final: nothing after it can turn it into a pass.
+			if t.Action != "fail" {
+				t.Action = e.Action
+			}
+			t.Elapsed = seconds(e.Elapsed)
+		}
+	}
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// Read reads a `go test -json` stream into x. Lines that are not JSON
+// (go test's own summaries) are ignored; a line longer than the 64 KiB
+// buffer can only be output (a submission printing without newlines) and
+// is skipped rather than buffered. It returns the reader's error, if any.
+func (x *Execution) Read(r io.Reader) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long bool
+	for {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = true
+			continue
+		}
+		if !long && len(line) > 0 {
+			x.addLine(line)
+		}
+		long = false
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (x *Execution) addLine(line []byte) {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 || line[0] != '{' {
+		return
+	}
+	var e Event
+	if json.Unmarshal(line, &e) != nil {
+		return
+	}
+	x.Add(e)
+}

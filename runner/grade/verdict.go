@@ -1,0 +1,275 @@
+package grade
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Verdict is the outcome of a test or an exercise.
+type Verdict string
+
+// The verdicts, from best to worst as far as a learner is concerned.
+const (
+	Pass       Verdict = "pass"
+	Fail       Verdict = "fail"
+	Race       Verdict = "race"
+	Deadlock   Verdict = "deadlock"
+	Leak       Verdict = "leak"
+	Timeout    Verdict = "timeout"
+	Panic      Verdict = "panic"
+	BuildError Verdict = "build error"
+	VetError   Verdict = "vet error"
+	NoTests    Verdict = "no tests ran"
+)
+
+// severity orders the failures when several tests fail differently: the
+// exercise takes the verdict that best explains the others. A race
+// explains the wrong counts that follow it; a deadlock explains the
+// timeout and the leaked goroutines it leaves behind.
+var severity = map[Verdict]int{
+	Pass: 0, NoTests: 1, Fail: 2, Leak: 3, Timeout: 4, Panic: 5, Deadlock: 6, Race: 7, VetError: 8, BuildError: 9,
+}
+
+// Worse reports whether v explains more than w.
+func (v Verdict) Worse(w Verdict) bool { return severity[v] > severity[w] }
+
+// markers name a failure's cause in the text a test printed. Order
+// matters: the first that matches wins.
+var markers = []struct {
+	text    string
+	verdict Verdict
+	message string
+}{
+	{"WARNING: DATA RACE", Race, "data race: two goroutines touched the same memory without synchronisation"},
+	{"race detected during execution of test", Race, "data race detected during the test"},
+	{"fatal error: concurrent map", Race, "concurrent map access: the runtime stopped the program"},
+	{"all goroutines are asleep - deadlock", Deadlock, "deadlock: every goroutine is blocked"},
+	{"all goroutines in bubble are blocked", Deadlock, "deadlock: every goroutine of the test is blocked"},
+	{"blocked goroutines remain", Deadlock, "the test returned but goroutines it started are blocked forever"},
+	{"deadlock or livelock:", Deadlock, "deadlock or livelock: the test's own deadline expired"},
+	{"found unexpected goroutines", Leak, "goroutine leak: goroutines still running after the tests"},
+	{"panic: test timed out", Timeout, "timed out"},
+	{"panic: ", Panic, "panic"},
+}
+
+// classify names the cause of failure in out, if any marker matches.
+func classify(out string) (Verdict, string, bool) {
+	for _, m := range markers {
+		if strings.Contains(out, m.text) {
+			return m.verdict, m.message, true
+		}
+	}
+	return "", "", false
+}
+
+// waitStates are goroutine states of a goroutine that waits for another
+// one: a dump in which the learner's goroutines sit in these is a
+// deadlock, not a slow test.
+var waitStates = []string{"chan send", "chan receive", "select", "sync.Mutex.Lock", "sync.RWMutex.RLock",
+	"sync.RWMutex.Lock", "sync.WaitGroup.Wait", "sync.Cond.Wait", "semacquire", "sleep"}
+
+// TestResult is the verdict on one top-level test.
+type TestResult struct {
+	Name      string     `json:"name"`
+	Verdict   Verdict    `json:"verdict"`
+	Message   string     `json:"message,omitempty"`
+	Points    int        `json:"points"`
+	MaxPoints int        `json:"max_points"`
+	Duration  float64    `json:"duration_seconds"`
+	Locations []Location `json:"locations,omitempty"`
+	Output    string     `json:"-"`
+}
+
+// Judge decides the verdict of every test of p. expected lists the
+// top-level tests that must pass (nil: whatever ran); points gives each
+// one's weight. learner reports whether a file path is the learner's own.
+func Judge(p *Package, expected []string, points func(string) int, learner func(string) bool) []*TestResult {
+	names := append([]string(nil), expected...)
+	if expected == nil {
+		names = p.TestOrder
+	}
+	timedOut := strings.Contains(p.Output.Kept(), "panic: test timed out")
+	var results []*TestResult
+	for _, name := range names {
+		r := &TestResult{Name: name, MaxPoints: points(name)}
+		results = append(results, r)
+		t := p.Tests[name]
+		if t == nil {
+			r.Verdict, r.Message = Fail, "did not run"
+			if p.Action == "pass" {
+				r.Verdict, r.Message = NoTests, "did not run, yet the test binary said it was done: did something exit early (os.Exit in init)?"
+			}
+			continue
+		}
+		r.Duration = t.Elapsed.Seconds()
+		r.Output = t.Output.String()
+		judgeTest(r, t, timedOut, learner)
+		if r.Verdict == Pass {
+			r.Points = r.MaxPoints
+		}
+	}
+	return results
+}
+
+func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bool) {
+	out := t.Output.Kept()
+	v, msg, found := classify(out)
+	switch {
+	case t.Action == "pass" && !found:
+		r.Verdict = Pass
+	case found && v == Timeout:
+		r.Verdict, r.Message = timeoutVerdict(out, learner)
+	case found:
+		r.Verdict, r.Message = v, msg
+	case t.Action == "run" && pkgTimedOut:
+		r.Verdict, r.Message = Timeout, "still running when the time limit expired"
+	case t.Action == "run":
+		r.Verdict, r.Message = Fail, "never finished: the test binary exited while this test was running (os.Exit or a crash?)"
+	case t.Action == "skip":
+		r.Verdict, r.Message = Fail, "skipped: a graded test must run and pass"
+	default:
+		r.Verdict, r.Message = Fail, failureMessage(out)
+	}
+}
+
+// timeoutVerdict tells a deadlock from a slow test by the goroutine dump
+// that the timeout printed: goroutines blocked at the learner's lines mean
+// they wait for each other.
+func timeoutVerdict(dump string, learner func(string) bool) (Verdict, string) {
+	limit := ""
+	if m := timedOutAfter.FindStringSubmatch(dump); m != nil {
+		limit = " after " + m[1]
+	}
+	for block := range strings.SplitSeq(dump, "\n\n") {
+		header, rest, _ := strings.Cut(strings.TrimLeft(block, "\n"), "\n")
+		if !strings.HasPrefix(header, "goroutine ") || !mentionsLearner(rest, learner) {
+			continue
+		}
+		for _, s := range waitStates {
+			if strings.Contains(header, "["+s) {
+				return Deadlock, "deadlock: the test timed out" + limit + " with goroutines blocked in your code"
+			}
+		}
+	}
+	return Timeout, "timed out" + limit + " (too slow, or a livelock: nothing in your code was blocked)"
+}
+
+var (
+	timedOutAfter = regexp.MustCompile(`panic: test timed out after (\S+)`)
+	fileLine      = regexp.MustCompile(`(?m)^\t(\S+\.go):\d+`)
+)
+
+func mentionsLearner(frames string, learner func(string) bool) bool {
+	for _, m := range fileLine.FindAllStringSubmatch(frames, -1) {
+		if learner(m[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// failureMessage picks what a failed test said about its first failure:
+// testify's Messages and Error fields (with expected/actual), or else the
+// text of the first t.Errorf.
+func failureMessage(out string) string {
+	var field string
+	fields := map[string][]string{}
+	var plain []string
+	for line := range strings.SplitSeq(out, "\n") {
+		l := strings.TrimSpace(line)
+		if name, value, ok := strings.Cut(l, ":"); ok && testifyField(name) {
+			if fields[name] != nil && name == "Error Trace" {
+				break // the second failure's block
+			}
+			field = name
+			fields[name] = append(fields[name], strings.TrimSpace(value))
+			continue
+		}
+		if field != "" && strings.HasPrefix(line, "        ") && l != "" {
+			fields[field] = append(fields[field], l)
+			continue
+		}
+		field = ""
+		if m := errorfLine.FindStringSubmatch(line); m != nil && m[1] != "" {
+			plain = append(plain, m[1])
+		}
+	}
+	if errs := fields["Error"]; len(errs) > 0 {
+		msg := strings.Join(errs, " ")
+		if m := fields["Messages"]; len(m) > 0 {
+			msg = strings.Join(m, " ") + " (" + msg + ")"
+		}
+		return strings.Join(strings.Fields(msg), " ")
+	}
+	if len(plain) > 0 {
+		return plain[0]
+	}
+	return "failed"
+}
+
+func testifyField(name string) bool {
+	switch name {
+	case "Error Trace", "Error", "Test", "Messages":
+		return true
+	}
+	return false
+}
+
+// errorfLine is t.Errorf's "    file_test.go:12: message".
+var errorfLine = regexp.MustCompile(`^\s+\S+\.go:\d+: (.*)$`)
+
+// packageVerdict decides what went wrong at the level of the whole test
+// binary, apart from any test: build and vet errors, leaks found after the
+// tests, a crash or an early exit.
+func packageVerdict(p *Package, tests []*TestResult) (Verdict, string) {
+	if p.BuildFailed {
+		if isVet(p.Build.Kept()) {
+			return VetError, "go vet found a problem: " + firstDiagnostic(p.Build.Kept())
+		}
+		return BuildError, "does not compile: " + firstDiagnostic(p.Build.Kept())
+	}
+	worst, msg := Pass, ""
+	for _, t := range tests {
+		if t.Verdict.Worse(worst) {
+			worst, msg = t.Verdict, fmt.Sprintf("%s: %s", t.Name, t.Message)
+		}
+	}
+	if v, m, found := classify(p.Output.Kept()); found && v.Worse(worst) {
+		worst, msg = v, m
+		if v == Timeout {
+			worst, msg = timeoutVerdict(p.Output.Kept(), func(string) bool { return false })
+		}
+	}
+	switch {
+	case worst != Pass:
+		return worst, msg
+	case p.Action == "":
+		return Timeout, "cut off: the overall deadline expired before the tests finished"
+	case p.Action != "pass":
+		return Fail, "the test binary failed after its tests passed (a crash or os.Exit?)"
+	case len(tests) == 0:
+		return NoTests, "no tests ran"
+	}
+	return Pass, ""
+}
+
+// isVet tells vet's findings from the compiler's: go test heads vet's
+// with "# [pkg]", the compiler's with "# pkg [pkg.test]" or "# pkg".
+func isVet(build string) bool {
+	for line := range strings.SplitSeq(build, "\n") {
+		if strings.HasPrefix(line, "# [") {
+			return true
+		}
+	}
+	return false
+}
+
+func firstDiagnostic(build string) string {
+	for line := range strings.SplitSeq(build, "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return strings.TrimSpace(build)
+}

@@ -1,0 +1,299 @@
+// Package report writes a grading result for people (coloured text) and
+// for machines (JSON, JUnit XML, GitHub Actions annotations).
+package report
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/runner/grade"
+)
+
+// Formats are the names accepted by Write.
+var Formats = []string{"text", "json", "junit", "github"}
+
+// Options adjust the text format.
+type Options struct {
+	Theme lesson.Theme // Plain if nil
+	// Verbose adds each failed exercise's go test output.
+	Verbose bool
+	// HintCommand is how the learner asks for the next hint, e.g.
+	// "conclab hint counter"; %s stands for the exercise's slug.
+	HintCommand string
+}
+
+// Write writes res to w in format.
+func Write(w io.Writer, format string, res *grade.Result, opts Options) error {
+	switch format {
+	case "text":
+		return Text(w, res, opts)
+	case "json":
+		return JSON(w, res)
+	case "junit":
+		return JUnit(w, res)
+	case "github":
+		return GitHub(w, res)
+	}
+	return fmt.Errorf("unknown format %q; valid: %s", format, strings.Join(Formats, ", "))
+}
+
+// JSON writes res as indented JSON (its shape is documented in README,
+// "Grading reports").
+func JSON(w io.Writer, res *grade.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
+}
+
+// Text writes res for people: a line per exercise with its verdict and
+// points, then for each failure what went wrong, where, and the hint.
+func Text(w io.Writer, res *grade.Result, opts Options) error {
+	th := opts.Theme
+	if th == nil {
+		th = lesson.Plain{}
+	}
+	if opts.HintCommand == "" {
+		opts.HintCommand = "conclab hint %s"
+	}
+	var b strings.Builder
+	for _, e := range res.Exercises {
+		mark := th.Finding("PASS")
+		if e.Verdict != grade.Pass {
+			mark = th.Warning(strings.ToUpper(string(e.Verdict)))
+		}
+		fmt.Fprintf(&b, "%s  %d %s: %s  (%d/%d points, %.1fs)\n", mark, e.Number, e.Slug, e.Title, e.Points, e.MaxPoints, e.Duration)
+		if e.Verdict == grade.Pass {
+			for _, n := range e.Notes {
+				fmt.Fprintf(&b, "    %s\n", th.Dim("note: "+n))
+			}
+			continue
+		}
+		if e.Message != "" {
+			fmt.Fprintf(&b, "    %s\n", e.Message)
+		}
+		for _, t := range e.Tests {
+			if t.Verdict == grade.Pass {
+				fmt.Fprintf(&b, "    %s %s\n", th.Finding("ok  "), t.Name)
+				continue
+			}
+			fmt.Fprintf(&b, "    %s %s: %s\n", th.Warning(fmt.Sprintf("%-4s", short(t.Verdict))), t.Name, t.Message)
+		}
+		if len(e.Explanation) > 0 {
+			fmt.Fprintf(&b, "  %s\n", th.Heading("What happened"))
+			for _, l := range e.Explanation {
+				fmt.Fprintf(&b, "    %s\n", l)
+			}
+		}
+		for _, l := range e.Locations {
+			fmt.Fprintf(&b, "  %s:%d  %s\n", l.File, l.Line, th.Dim(l.What))
+			for _, c := range l.Code {
+				if strings.HasPrefix(c, ">") {
+					c = th.Finding(c)
+				}
+				fmt.Fprintf(&b, "    %s\n", c)
+			}
+		}
+		for _, n := range e.Notes {
+			fmt.Fprintf(&b, "    %s\n", th.Dim("note: "+n))
+		}
+		if opts.Verbose && e.Output != "" {
+			fmt.Fprintf(&b, "  %s\n", th.Heading("go test output"))
+			for l := range strings.SplitSeq(strings.TrimRight(e.Output, "\n"), "\n") {
+				fmt.Fprintf(&b, "    %s\n", l)
+			}
+		}
+		if e.Hint > 0 {
+			fmt.Fprintf(&b, "  %s\n", th.Dim("Stuck? "+fmt.Sprintf(opts.HintCommand, e.Slug)+" shows the next hint."))
+		}
+	}
+	passed := 0
+	for _, e := range res.Exercises {
+		if e.Verdict == grade.Pass {
+			passed++
+		}
+	}
+	summary := fmt.Sprintf("%d of %d exercises passed, %d/%d points, in %.1fs", passed, len(res.Exercises), res.Points, res.MaxPoints, res.Duration)
+	if res.Passed {
+		summary = th.Finding(summary)
+	} else {
+		summary = th.Warning(summary)
+	}
+	fmt.Fprintln(&b, summary)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func short(v grade.Verdict) string {
+	switch v {
+	case grade.Deadlock:
+		return "dead"
+	case grade.Timeout:
+		return "time"
+	case grade.BuildError:
+		return "build"
+	case grade.NoTests:
+		return "none"
+	}
+	return string(v)
+}
+
+// JUnit XML, in the shape Jenkins, GitLab and GitHub test reporters read:
+// one testsuite per exercise, one testcase per graded test.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Time      string      `xml:"time,attr"`
+	Cases     []junitCase `xml:"testcase"`
+	SystemOut string      `xml:"system-out,omitempty"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// JUnit writes res as JUnit XML. A build or vet error is an <error> on
+// every test of the exercise (none of them could run); any other failure
+// is a <failure> carrying the verdict as its type.
+func JUnit(w io.Writer, res *grade.Result) error {
+	all := junitSuites{Name: "conclab", Time: secs(res.Duration)}
+	for _, e := range res.Exercises {
+		s := junitSuite{Name: fmt.Sprintf("%02d-%s", e.Number, e.Slug), Time: secs(e.Duration)}
+		details := explanation(e)
+		for _, t := range e.Tests {
+			c := junitCase{Name: t.Name, Classname: s.Name, Time: secs(t.Duration)}
+			switch {
+			case e.Verdict == grade.BuildError || e.Verdict == grade.VetError:
+				c.Error = &junitFailure{Message: e.Message, Type: string(e.Verdict), Text: details}
+				s.Errors++
+			case t.Verdict != grade.Pass:
+				c.Failure = &junitFailure{Message: t.Message, Type: string(t.Verdict), Text: details}
+				c.SystemOut = clean(t.Output)
+				s.Failures++
+			}
+			s.Cases = append(s.Cases, c)
+		}
+		if len(e.Tests) == 0 || e.Verdict != grade.Pass && s.Failures+s.Errors == 0 {
+			// The exercise failed outside any test (a leak found after
+			// them, an early exit): report it as a case of its own.
+			c := junitCase{Name: "(package)", Classname: s.Name, Time: secs(e.Duration)}
+			if e.Verdict != grade.Pass {
+				c.Failure = &junitFailure{Message: e.Message, Type: string(e.Verdict), Text: details}
+				s.Failures++
+			}
+			s.Cases = append(s.Cases, c)
+		}
+		s.Tests = len(s.Cases)
+		if e.Verdict != grade.Pass {
+			s.SystemOut = clean(e.Output)
+		}
+		all.Tests += s.Tests
+		all.Failures += s.Failures
+		all.Errors += s.Errors
+		all.Suites = append(all.Suites, s)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(all); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func explanation(e *grade.ExerciseResult) string {
+	var b strings.Builder
+	for _, l := range e.Explanation {
+		b.WriteString(l + "\n")
+	}
+	for _, l := range e.Locations {
+		fmt.Fprintf(&b, "%s:%d  %s\n", l.File, l.Line, l.What)
+		for _, c := range l.Code {
+			b.WriteString("  " + c + "\n")
+		}
+	}
+	for _, n := range e.Notes {
+		b.WriteString("note: " + n + "\n")
+	}
+	return clean(b.String())
+}
+
+// clean drops what XML 1.0 cannot carry (a submission may print any
+// bytes), which would make the whole report unreadable.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r != 0xFFFE && r != 0xFFFF && r != 0xFFFD {
+			return r
+		}
+		return -1
+	}, strings.ToValidUTF8(s, ""))
+}
+
+func secs(s float64) string { return fmt.Sprintf("%.3f", s) }
+
+// GitHub writes GitHub Actions workflow commands: an ::error annotation
+// on each of the learner's lines that a failure points at, and one per
+// failed exercise without a location, so the failure shows on the pull
+// request's diff.
+func GitHub(w io.Writer, res *grade.Result) error {
+	var b strings.Builder
+	for _, e := range res.Exercises {
+		if e.Verdict == grade.Pass {
+			continue
+		}
+		title := fmt.Sprintf("exercise %d %s: %s", e.Number, e.Slug, e.Verdict)
+		if len(e.Locations) == 0 {
+			fmt.Fprintf(&b, "::error title=%s::%s\n", escapeProp(title), escapeData(e.Message))
+			continue
+		}
+		for _, l := range e.Locations {
+			msg := l.What
+			if e.Message != "" {
+				msg += "\n" + e.Message
+			}
+			fmt.Fprintf(&b, "::error file=%s,line=%d,title=%s::%s\n", escapeProp(l.File), l.Line, escapeProp(title), escapeData(msg))
+		}
+	}
+	fmt.Fprintf(&b, "conclab: %d/%d points\n", res.Points, res.MaxPoints)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// escapeData and escapeProp follow the workflow commands' escaping, so a
+// message cannot end the command early or start another.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProp(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
