@@ -72,7 +72,7 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 			}
 			continue
 		}
-		if e.Message != "" {
+		if e.Message != "" && !anyTestFailed(e) {
 			fmt.Fprintf(&b, "    %s\n", e.Message)
 		}
 		for _, t := range e.Tests {
@@ -107,7 +107,7 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 			}
 		}
 		if e.Hint > 0 {
-			fmt.Fprintf(&b, "  %s\n", th.Dim("Stuck? "+fmt.Sprintf(opts.HintCommand, e.Slug)+" shows the next hint."))
+			fmt.Fprintf(&b, "  %s\n", th.Dim(fmt.Sprintf("Stuck? %s shows hint %d of 3.", fmt.Sprintf(opts.HintCommand, e.Slug), e.Hint)))
 		}
 	}
 	passed := 0
@@ -125,6 +125,15 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 	fmt.Fprintln(&b, summary)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func anyTestFailed(e *grade.ExerciseResult) bool {
+	for _, t := range e.Tests {
+		if t.Verdict != grade.Pass {
+			return true
+		}
+	}
+	return false
 }
 
 func short(v grade.Verdict) string {

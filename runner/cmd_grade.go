@@ -1,0 +1,142 @@
+package runner
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/conclab/conclab/exercises"
+	"github.com/conclab/conclab/runner/grade"
+	"github.com/conclab/conclab/runner/report"
+)
+
+func init() {
+	register(Command{
+		Name:    "grade",
+		Args:    "[--dir SUBMISSION] [--format text|json|junit|github] [--out FILE] [--only 1,3,5]",
+		Summary: "grade exercises for CI: never prompts; exit 0 all passed, 1 something failed, 2 usage or set-up error",
+		Order:   60,
+		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
+			dir := fs.String("dir", "", "the submission: an exercises folder or a checkout (default: this workspace)")
+			format := fs.String("format", "text", "report format: "+strings.Join(report.Formats, ", "))
+			out := fs.String("out", "", "write the report to this file (a text summary still goes to stdout)")
+			only := fs.String("only", "", "grade only these exercises (comma-separated numbers or slugs)")
+			deadline := fs.Duration("deadline", 15*time.Minute, "give up on the whole run after this long")
+			verbose := fs.Bool("v", false, "text format: show go test's output for each failure")
+			return func(ctx context.Context, app *App, args []string) error {
+				if len(args) > 0 {
+					return Usagef("grade takes no arguments (use --only %s)", strings.Join(args, ","))
+				}
+				if !slices.Contains(report.Formats, *format) {
+					return Usagef("unknown format %q; valid: %s", *format, strings.Join(report.Formats, ", "))
+				}
+				exs, err := selectExercises(*only)
+				if err != nil {
+					return err
+				}
+				ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+				defer stop()
+				res, err := runGrade(ctx, *dir, exs, *deadline)
+				if err != nil {
+					return err
+				}
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				opts := report.Options{Theme: app.Theme, Verbose: *verbose}
+				if *out != "" {
+					f, err := os.Create(*out)
+					if err != nil {
+						return Usagef("cannot write the report: %v", err)
+					}
+					werr := report.Write(f, *format, res, opts)
+					if err := f.Close(); werr == nil {
+						werr = err
+					}
+					if werr != nil {
+						return fmt.Errorf("writing %s: %w", *out, werr)
+					}
+					if err := report.Text(app.Stdout, res, opts); err != nil {
+						return err
+					}
+				} else if err := report.Write(app.Stdout, *format, res, opts); err != nil {
+					return err
+				}
+				if !res.Passed {
+					return ExitCode(1)
+				}
+				return nil
+			}
+		},
+	})
+}
+
+// selectExercises resolves --only's comma-separated names; empty means
+// every exercise.
+func selectExercises(only string) ([]exercises.Exercise, error) {
+	if strings.TrimSpace(only) == "" {
+		return exercises.All(), nil
+	}
+	var exs []exercises.Exercise
+	for name := range strings.SplitSeq(only, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		e, err := exercises.Find(name)
+		if err != nil {
+			return nil, Usagef("%v", err)
+		}
+		if !slices.ContainsFunc(exs, func(x exercises.Exercise) bool { return x.Number == e.Number }) {
+			exs = append(exs, e)
+		}
+	}
+	return exs, nil
+}
+
+// runGrade grades exs from the submission dir (the workspace when empty).
+// Set-up problems (no Go, no workspace, no such folder) are usage-class
+// errors: exit 2, one line.
+func runGrade(ctx context.Context, dir string, exs []exercises.Exercise, deadline time.Duration) (*grade.Result, error) {
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, Usagef("no submission folder %s", dir)
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, Usagef("%v", err)
+		}
+		dir = abs
+	}
+	root, err := workspaceRoot(dir)
+	if err != nil {
+		return nil, Usagef("%v", err)
+	}
+	res, err := grade.Grade(ctx, grade.Options{Root: root, Submission: dir, Exercises: exs, Deadline: deadline})
+	if err != nil {
+		return nil, Usagef("%v", err)
+	}
+	return res, nil
+}
+
+// workspaceRoot finds the conclab module to build in: the one around the
+// working folder, or else the one around the submission (a checkout).
+func workspaceRoot(dir string) (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	root, err := grade.FindRoot(wd)
+	if err != nil && dir != "" {
+		if r, err2 := grade.FindRoot(dir); err2 == nil {
+			return r, nil
+		}
+	}
+	return root, err
+}
