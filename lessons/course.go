@@ -11,6 +11,7 @@ import (
 
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
 	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
+	events "github.com/conclab/conclab/lessons/07-events"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -19,6 +20,7 @@ func All() []lesson.Lesson {
 	return []lesson.Lesson{
 		goroutines.Lesson,
 		semaphore.Lesson,
+		events.Lesson,
 	}
 }
 
