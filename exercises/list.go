@@ -8,4 +8,5 @@ var catalog = []Exercise{
 	event,
 	queue,
 	pool,
+	once,
 }

@@ -1,0 +1,31 @@
+// Package once builds an expensive value lazily: on first use, once, no
+// matter how many goroutines ask for it at the same moment.
+//
+// Read README.md for the task; the tests in once_test.go are the contract.
+package once
+
+import "errors"
+
+// Lazy holds a value that is built on the first call to Get.
+// Create it with New.
+type Lazy[T any] struct {
+	// TODO: the constructor, the value and error it returned, and what
+	// makes sure it runs only once.
+}
+
+// New returns a Lazy that will build its value with construct. It does
+// not call construct.
+func New[T any](construct func() (T, error)) *Lazy[T] {
+	// TODO
+	return &Lazy[T]{}
+}
+
+// Get returns the value, calling construct on the first call only. Calls
+// that arrive while construct runs wait for it. Every call returns what
+// that one call of construct returned, error included: a failed
+// construction is not retried.
+func (l *Lazy[T]) Get() (T, error) {
+	var zero T
+	// TODO
+	return zero, errors.New("TODO: Get is not written yet")
+}
