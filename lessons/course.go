@@ -12,6 +12,7 @@ import (
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
 	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
 	events "github.com/conclab/conclab/lessons/07-events"
+	queues "github.com/conclab/conclab/lessons/08-queues"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -21,6 +22,7 @@ func All() []lesson.Lesson {
 		goroutines.Lesson,
 		semaphore.Lesson,
 		events.Lesson,
+		queues.Lesson,
 	}
 }
 
