@@ -9,4 +9,5 @@ var catalog = []Exercise{
 	queue,
 	pool,
 	once,
+	pipeline,
 }

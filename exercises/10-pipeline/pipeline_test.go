@@ -1,0 +1,192 @@
+package pipeline_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	pipeline "github.com/conclab/conclab/exercises/10-pipeline"
+)
+
+// Most tests run inside a synctest bubble: time is fake, a goroutine stuck
+// forever is reported as a deadlock, and synctest.Wait lets a test look at
+// the pipeline once every goroutine has done all it can.
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func square(v int) int { return v * v }
+
+func squares(from, to int) []int {
+	var s []int
+	for i := from; i <= to; i++ {
+		s = append(s, i*i)
+	}
+	return s
+}
+
+func TestGenerateThenCollect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		got, err := pipeline.Collect(ctx, pipeline.Generate(ctx, 5))
+		assert.NoError(t, err, "Collect of a channel that gets closed must return nil")
+		assert.Equal(t, []int{1, 2, 3, 4, 5}, got, "Generate(5) must send 1..5, in order")
+
+		got, err = pipeline.Collect(ctx, pipeline.Generate(ctx, 0))
+		assert.NoError(t, err)
+		assert.Empty(t, got, "Generate(0) must send nothing and close its channel")
+	})
+}
+
+// TestTransformKeepsOrder uses an f whose running time varies, so that
+// results computed in parallel would come out shuffled.
+func TestTransformKeepsOrder(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		slowly := func(v int) int {
+			time.Sleep(time.Duration(v*7%5) * time.Millisecond)
+			return v * v
+		}
+		got, err := pipeline.Collect(ctx, pipeline.Transform(ctx, pipeline.Generate(ctx, 200), slowly))
+		assert.NoError(t, err)
+		assert.Equal(t, squares(1, 200), got, "Transform must send f(v) for every v, once each, in the order the v arrived")
+	})
+}
+
+func TestFirstStopsEarly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		got, err := pipeline.First(context.Background(), 5, 10, square)
+		assert.NoError(t, err)
+		assert.Equal(t, squares(1, 5), got, "First(n=5, k=10) must return all 5 results")
+	})
+
+	// In real time, for goleak: the producers of a pipeline whose consumer
+	// stopped early must not stay blocked on their sends.
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	var calls atomic.Int64
+	counted := func(v int) int {
+		calls.Add(1)
+		return v * v
+	}
+	done := make(chan struct{})
+	var got []int
+	var err error
+	go func() {
+		defer close(done)
+		got, err = pipeline.First(context.Background(), 1_000_000, 10, counted)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("deadlock or livelock: First(n=1000000, k=10) did not return within 5s")
+	}
+	assert.NoError(t, err)
+	assert.Equal(t, squares(1, 10), got, "First(k=10) must return the first 10 results, in order")
+	time.Sleep(50 * time.Millisecond) // stages that were told to stop get a moment to exit
+	assert.Less(t, calls.Load(), int64(1000),
+		"f was called %d times for 10 results: the pipeline must stop once First has what it needs", calls.Load())
+}
+
+// TestGenerateStopsOnCancel: nobody reads; after cancel, Generate must
+// close its channel instead of waiting forever to send.
+func TestGenerateStopsOnCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := pipeline.Generate(ctx, 1000)
+		assert.Equal(t, 1, <-out, "Generate must start at 1")
+		cancel()
+		synctest.Wait() // Generate has done whatever it does on cancel
+		v, ok := <-out
+		assert.False(t, ok, "after cancel, Generate sent %d; it must stop sending and close its channel", v)
+		if ok {
+			for range out { // drain, so that a Generate that ignores ctx can end
+			}
+		}
+	})
+}
+
+// TestTransformStopsOnCancel cancels a Transform in both places it can
+// block: waiting to receive, and waiting to send.
+func TestTransformStopsOnCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Blocked receiving: in stays open and empty.
+		ctx, cancel := context.WithCancel(context.Background())
+		in := make(chan int)
+		out := pipeline.Transform(ctx, in, square)
+		in <- 3
+		assert.Equal(t, 9, <-out)
+		cancel()
+		synctest.Wait()
+		select {
+		case _, ok := <-out:
+			assert.False(t, ok, "after cancel, Transform sent a value it had no input for")
+		default:
+			t.Errorf("Transform waiting for input did not close its channel when ctx was cancelled")
+			close(in) // let it end
+		}
+
+		// Blocked sending: it has a result nobody reads.
+		ctx, cancel = context.WithCancel(context.Background())
+		in = make(chan int, 1)
+		out = pipeline.Transform(ctx, in, square)
+		in <- 4
+		synctest.Wait()
+		cancel()
+		synctest.Wait()
+		v, ok := <-out
+		assert.False(t, ok, "after cancel, Transform sent %d; it must give up the send and close its channel", v)
+		close(in)
+		for range out {
+		}
+	})
+}
+
+func TestCollectHonoursDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		in := make(chan int)
+		go func() {
+			for i := 1; i <= 3; i++ {
+				in <- i
+			}
+			// in stays open: only the deadline can end Collect.
+		}()
+		start := time.Now()
+		got, err := pipeline.Collect(ctx, in)
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "Collect must return ctx.Err() when the deadline passes before in is closed")
+		assert.Equal(t, []int{1, 2, 3}, got, "Collect must return the values it received before the deadline")
+		assert.Equal(t, time.Second, time.Since(start), "Collect must return as soon as the deadline passes")
+	})
+}
+
+// TestFirstIsPrompt: f takes 100ms (fake time) per value, the caller gives
+// First 1s. First must return at the deadline with the results it has.
+func TestFirstIsPrompt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		slow := func(v int) int {
+			time.Sleep(100 * time.Millisecond)
+			return v * v
+		}
+		start := time.Now()
+		got, err := pipeline.First(ctx, 100, 50, slow)
+		took := time.Since(start)
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "First must return ctx.Err() when its context ends first")
+		assert.LessOrEqual(t, took, 1100*time.Millisecond,
+			"First with a 1s deadline took %v; it must return promptly when ctx is done", took)
+		require.NotEmpty(t, got, "First returned no results, but several were ready before the deadline")
+		assert.Equal(t, squares(1, len(got)), got, "the partial results must be the first ones, in order")
+
+		// The value being transformed at the deadline takes up to 100ms
+		// more; then every stage must have exited, or the bubble reports
+		// the goroutines left behind.
+		time.Sleep(time.Second)
+	})
+}
