@@ -3,11 +3,11 @@
 //
 // Each lane is a row of cells, one cell per slice of time:
 //
-//	-   running
-//	.   waiting (the object's name is written into the segment: ".sem....")
-//	=   holding (likewise: "=Tom=====")
-//	>   sent on a channel,  <  received
-//	    (blank) not started yet, or done
+//   - running
+//     .   waiting (the object's name is written into the segment: ".sem....")
+//     =   holding (likewise: "=Tom=====")
+//     >   sent on a channel,  <  received
+//     (blank) not started yet, or done
 //
 // A lane still waiting when the recording ends is stuck; stuck lanes that
 // each wait for an object another stuck lane holds form a cycle, which is
