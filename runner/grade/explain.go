@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/conclab/conclab/lessons/traceback"
 )
 
 // explain fills in er's explanation and locations from what go test
@@ -15,7 +17,7 @@ func explain(er *ExerciseResult, opts Options) {
 	if er.Verdict == Pass {
 		return
 	}
-	src := sources{files: er.Files, root: opts.Root}
+	src := sources{files: er.Files, root: opts.Root, seen: map[string]bool{}}
 	switch er.Verdict {
 	case BuildError, VetError:
 		explainBuild(er, src)
@@ -29,8 +31,22 @@ func explain(er *ExerciseResult, opts Options) {
 			er.Explanation = append(er.Explanation, prefixFirst(t.Name+": ", lines)...)
 			er.Locations = append(er.Locations, locs...)
 		}
-		if lines, locs := explainOutput(er.Verdict, er.Output, src); len(er.Explanation) == 0 {
+		if len(er.Explanation) == 0 {
+			lines, locs := explainOutput(er.Verdict, er.Output, src)
 			er.Explanation, er.Locations = lines, locs
+		}
+		// A test's own deadline, unlike go test's -timeout, prints no
+		// goroutines: the census, taken after the tests, shows who is
+		// still stuck in the learner's code and where.
+		if er.census != "" && (er.Verdict == Deadlock || er.Verdict == Leak || er.Verdict == Timeout || er.Verdict == Fail) {
+			lines, locs := explainBlocked(er.census, src, er.Verdict == Leak)
+			if len(lines) > 0 {
+				er.Explanation = append(er.Explanation, "after the tests, goroutines still in your code:")
+				for _, l := range lines {
+					er.Explanation = append(er.Explanation, "  "+l)
+				}
+				er.Locations = append(er.Locations, locs...)
+			}
 		}
 	}
 	er.Locations = sortLocations(er.Locations)
@@ -49,6 +65,7 @@ func prefixFirst(prefix string, lines []string) []string {
 type sources struct {
 	files map[string]string // path as built -> learner's real file
 	root  string
+	seen  map[string]bool // race pairs already explained
 }
 
 // learner returns the learner's real file for a path as go printed it.
@@ -77,26 +94,9 @@ func displayPath(real string) string {
 	return filepath.ToSlash(real)
 }
 
-// codeAround returns lines n-1..n+1 of file, each as "NN| text", the
-// middle one marked.
+// codeAround returns lines n-1..n+1 of file, the middle one marked.
 func codeAround(file string, n int) []string {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	lines := strings.Split(string(b), "\n")
-	var out []string
-	for i := n - 1; i <= n+1; i++ {
-		if i < 1 || i > len(lines) {
-			continue
-		}
-		mark := " "
-		if i == n {
-			mark = ">"
-		}
-		out = append(out, fmt.Sprintf("%s%4d| %s", mark, i, strings.ReplaceAll(lines[i-1], "\t", "    ")))
-	}
-	return out
+	return traceback.SourceLines(file, n, 1)
 }
 
 var diagnostic = regexp.MustCompile(`(?m)^(?:vet: )?(\S+\.go):(\d+)(?::\d+)?: (.*)$`)
@@ -123,8 +123,223 @@ func explainBuild(er *ExerciseResult, src sources) {
 	}
 }
 
-// explainOutput explains a failure from the text a test printed. It is
-// filled in for races, deadlocks and leaks once lessons/traceback lands.
+// explainOutput explains a failure from the text a test printed (and,
+// for a deadlock or a leak, the census of goroutines still in the
+// learner's code).
 func explainOutput(v Verdict, out string, src sources) ([]string, []Location) {
+	switch v {
+	case Race:
+		return explainRaces(out, src)
+	case Deadlock, Timeout:
+		return explainBlocked(out, src, false)
+	case Leak:
+		return explainBlocked(out, src, true)
+	case Panic:
+		return explainPanic(out, src)
+	}
+	return nil, nil
+}
+
+// frameAt is the first frame of frames in the learner's files, else the
+// first frame outside Go's own code.
+func (s sources) frameAt(frames []traceback.Frame) (traceback.Frame, bool) {
+	if f, ok := traceback.UserFrame(frames, func(file string) bool { _, ok := s.learner(file); return ok }); ok {
+		return f, true
+	}
+	return traceback.UserFrame(frames, nil)
+}
+
+// loc is a Location for f if f is in the learner's files.
+func (s sources) loc(f traceback.Frame, what string) (Location, bool) {
+	real, ok := s.learner(f.File)
+	if !ok {
+		return Location{}, false
+	}
+	return location(real, f.Line, what), true
+}
+
+func funcName(fn string) string {
+	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+		fn = fn[i+1:]
+	}
+	return fn
+}
+
+func goroutineName(id int) string {
+	if id == 1 {
+		return "the main goroutine"
+	}
+	return fmt.Sprintf("goroutine %d", id)
+}
+
+// explainRaces describes each distinct pair of conflicting accesses once:
+// who read or wrote where, and where each goroutine was started.
+func explainRaces(out string, src sources) ([]string, []Location) {
+	var lines []string
+	var locs []Location
+	seen := src.seen
+	for _, r := range traceback.Dedup(traceback.ParseRaces(out)) {
+		cur, ok1 := src.frameAt(r.Current.Frames)
+		prev, ok2 := src.frameAt(r.Previous.Frames)
+		if !ok1 || !ok2 {
+			continue
+		}
+		a, b := cur.Short(), prev.Short()
+		if b < a {
+			a, b = b, a
+		}
+		if seen[a+" "+b] {
+			continue
+		}
+		seen[a+" "+b] = true
+		lines = append(lines, fmt.Sprintf("data race: %s %s at %s (%s) while %s %s at %s (%s), with nothing ordering the two",
+			goroutineName(r.Current.Goroutine), verb(r.Current), cur.Short(), funcName(cur.Func),
+			goroutineName(r.Previous.Goroutine), verb(r.Previous), prev.Short(), funcName(prev.Func)))
+		for _, side := range []struct {
+			a       traceback.Access
+			created []traceback.Frame
+		}{{r.Current, r.CurrentCreated}, {r.Previous, r.PreviousCreated}} {
+			if f, ok := src.frameAt(side.created); ok {
+				lines = append(lines, fmt.Sprintf("  %s was started at %s (%s)", goroutineName(side.a.Goroutine), f.Short(), funcName(f.Func)))
+			}
+		}
+		for _, side := range []struct {
+			a traceback.Access
+			f traceback.Frame
+		}{{r.Current, cur}, {r.Previous, prev}} {
+			if l, ok := src.loc(side.f, fmt.Sprintf("%s by %s (%s)", accessWord(side.a), goroutineName(side.a.Goroutine), funcName(side.f.Func))); ok {
+				locs = append(locs, l)
+			}
+		}
+	}
+	return lines, locs
+}
+
+func verb(a traceback.Access) string {
+	if a.Write {
+		return "wrote"
+	}
+	return "read"
+}
+
+func accessWord(a traceback.Access) string {
+	if a.Write {
+		return "write"
+	}
+	return "read"
+}
+
+// explainBlocked groups the goroutines of a dump (a timeout's, goleak's,
+// the census's) that sit in the learner's code by what they wait on and
+// where, with where they were started.
+func explainBlocked(text string, src sources, leak bool) ([]string, []Location) {
+	type group struct {
+		waiting string
+		at      traceback.Frame
+		created string
+		ids     []int
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	seen := map[int]bool{}
+	for _, g := range traceback.ParseDump(text) {
+		if seen[g.ID] {
+			continue // the census and goleak may both list it
+		}
+		at, ok := traceback.UserFrame(g.Frames, func(file string) bool { _, ok := src.learner(file); return ok })
+		if !ok {
+			continue
+		}
+		seen[g.ID] = true
+		waiting := g.WaitingOn()
+		if waiting == "" {
+			waiting = "running"
+		}
+		created := ""
+		if g.CreatedBy != nil {
+			created = fmt.Sprintf("%s (%s)", g.CreatedBy.Short(), funcName(g.CreatedBy.Func))
+		}
+		key := fmt.Sprintf("%s|%s|%s", waiting, at.Short(), created)
+		gr := byKey[key]
+		if gr == nil {
+			gr = &group{waiting: waiting, at: at, created: created}
+			byKey[key] = gr
+			groups = append(groups, gr)
+		}
+		gr.ids = append(gr.ids, g.ID)
+	}
+	var lines []string
+	var locs []Location
+	for _, gr := range groups {
+		who := fmt.Sprintf("goroutine %d", gr.ids[0])
+		if len(gr.ids) > 1 {
+			who = fmt.Sprintf("%d goroutines (%s)", len(gr.ids), idList(gr.ids))
+		}
+		state := "blocked in " + gr.waiting
+		if gr.waiting == "running" {
+			state = "still running"
+		}
+		if leak {
+			state = "leaked, " + state
+		}
+		line := fmt.Sprintf("%s %s at %s (%s)", who, state, gr.at.Short(), funcName(gr.at.Func))
+		if gr.created != "" {
+			line += ", started at " + gr.created
+		}
+		lines = append(lines, line)
+		if l, ok := src.loc(gr.at, fmt.Sprintf("%s: %s", who, state)); ok {
+			locs = append(locs, l)
+		}
+	}
+	if len(groups) > 0 && !leak {
+		lines = append(lines, waitAdvice(groups[0].waiting))
+	}
+	return lines, locs
+}
+
+func idList(ids []int) string {
+	var parts []string
+	for i, id := range ids {
+		if i == 5 {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, strconv.Itoa(id))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// waitAdvice says what usually leaves goroutines waiting on w.
+func waitAdvice(w string) string {
+	switch w {
+	case traceback.MutexLock, traceback.RWMutexLock, traceback.RWMutexRLock:
+		return "a lock that is never released: a missing Unlock (on some return path), a method that locks a lock its caller holds (Go's locks are not reentrant), or two locks taken in opposite orders"
+	case traceback.ChanSend:
+		return "a send that no receiver will take: nobody reads the channel any more, or it is unbuffered and the reader is waiting on something else"
+	case traceback.ChanReceive:
+		return "a receive that no sender will satisfy: the channel is never closed, or the sender is gone"
+	case traceback.Select:
+		return "a select whose cases can never proceed: is a ctx.Done() case or a close missing?"
+	case traceback.WaitGroupWait:
+		return "a WaitGroup.Wait whose counter never reaches zero: an Add without its Done"
+	case traceback.CondWait:
+		return "a Cond.Wait that nobody signals: the Signal/Broadcast is missing or happened before the Wait"
+	}
+	return ""
+}
+
+// explainPanic points at the learner's line where the panic happened.
+func explainPanic(out string, src sources) ([]string, []Location) {
+	gs := traceback.ParseDump(out)
+	for _, g := range gs {
+		f, ok := traceback.UserFrame(g.Frames, func(file string) bool { _, ok := src.learner(file); return ok })
+		if !ok {
+			continue
+		}
+		msg := panicLine(out)
+		if l, ok := src.loc(f, msg); ok {
+			return []string{fmt.Sprintf("%s at %s (%s)", msg, f.Short(), funcName(f.Func))}, []Location{l}
+		}
+	}
 	return nil, nil
 }

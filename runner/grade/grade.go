@@ -91,7 +91,9 @@ type ExerciseResult struct {
 	Output    string `json:"output,omitempty"`
 	Truncated bool   `json:"output_truncated,omitempty"`
 
-	Exercise exercises.Exercise `json:"-"`
+	Exercise   exercises.Exercise `json:"-"`
+	census     string             // what the census test printed
+	censusName string             // the census test's name, unguessable by a submission
 	// Files maps the paths that appear in the test output to the
 	// learner's real files (those shown as code).
 	Files map[string]string `json:"-"`
@@ -169,7 +171,7 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	for pkg, er := range byPkg {
-		finish(er, x.Packages[pkg], opts)
+		Finish(er, x.Packages[pkg], opts)
 	}
 	res.Duration = time.Since(res.Started).Seconds()
 	res.Passed = len(res.Exercises) > 0
@@ -240,6 +242,19 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 			return nil, err
 		}
 		overlay[target] = copyPath
+	}
+	var targets []string
+	for target := range er.Files {
+		targets = append(targets, target)
+	}
+	slices.Sort(targets)
+	er.censusName = censusTest + nonce()
+	if src, err := census(canonical, er.censusName, targets); err == nil {
+		p := filepath.Join(tmp, ex.Dir()+"-"+censusFile)
+		if err := os.WriteFile(p, src, 0o644); err != nil {
+			return nil, err
+		}
+		overlay[filepath.Join(dir, censusFile)] = p
 	}
 	er.Notes = append(er.Notes, compareTests(sub, canonical, ex.Files)...)
 	for _, name := range canonicalTests(canonical) {
@@ -319,18 +334,52 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
-// finish turns the package's run into the exercise's verdict.
-func finish(er *ExerciseResult, p *Package, opts Options) {
+// Finish decides er's verdict, points and explanation from p, the run of
+// its package. The tests listed in er.Tests must each pass; when there are
+// none listed, whatever ran is judged (diagnose, recorded streams).
+// er.Files maps the paths in the output to the learner's files.
+func Finish(er *ExerciseResult, p *Package, opts Options) {
 	if p == nil {
 		p = &Package{Tests: map[string]*Test{}}
 	}
-	names := make([]string, len(er.Tests))
-	for i, t := range er.Tests {
-		names[i] = t.Name
+	var names []string
+	for _, t := range er.Tests {
+		names = append(names, t.Name)
+	}
+	if names == nil {
+		for _, n := range p.TestOrder {
+			if !strings.HasPrefix(n, censusTest) {
+				names = append(names, n)
+			}
+		}
+		if names == nil {
+			names = []string{}
+		}
+	}
+	if c := p.Tests[er.censusName]; c != nil {
+		er.census = c.Output.Kept()
 	}
 	learner := func(file string) bool { _, ok := er.Files[file]; return ok }
-	er.Tests = Judge(p, names, er.Exercise.PointsFor, learner)
+	points := er.Exercise.PointsFor
+	if er.Exercise.Slug == "" {
+		points = func(string) int { return 1 }
+	}
+	er.Tests = Judge(p, names, points, learner)
+	er.MaxPoints = 0
+	for _, t := range er.Tests {
+		er.MaxPoints += t.MaxPoints
+	}
 	er.Verdict, er.Message = packageVerdict(p, er.Tests)
+	if c := p.Tests[er.censusName]; er.censusName != "" && er.Verdict == Pass && (c == nil || !c.Ran || c.Action != "pass") {
+		// The graded tests reported passing but the grader's own last
+		// test never ran: the binary stopped early, and the passes it
+		// reported cannot be trusted.
+		er.Verdict, er.Message = Fail, "the test binary exited before all tests had run (os.Exit, or passes printed by the submission?)"
+		for _, t := range er.Tests {
+			t.Verdict, t.Points = Fail, 0
+			t.Message = "not trusted: the test binary exited before all tests had run"
+		}
+	}
 	er.Duration = p.Elapsed.Seconds()
 	er.Output = p.Build.String() + p.Output.String()
 	er.Truncated = p.Output.Dropped > 0 || p.Build.Dropped > 0
@@ -471,7 +520,8 @@ func FindRoot(dir string) (string, error) {
 	}
 }
 
-// sortLocations orders locations by file and line, removing repeats.
+// sortLocations orders locations by file and line, merging those at the
+// same line (two goroutines racing on one line are one place to fix).
 func sortLocations(locs []Location) []Location {
 	sort.SliceStable(locs, func(i, j int) bool {
 		if locs[i].File != locs[j].File {
@@ -479,5 +529,15 @@ func sortLocations(locs []Location) []Location {
 		}
 		return locs[i].Line < locs[j].Line
 	})
-	return slices.CompactFunc(locs, func(a, b Location) bool { return a.File == b.File && a.Line == b.Line && a.What == b.What })
+	var out []Location
+	for _, l := range locs {
+		if n := len(out); n > 0 && out[n-1].File == l.File && out[n-1].Line == l.Line {
+			if !strings.Contains(out[n-1].What, l.What) {
+				out[n-1].What += "; " + l.What
+			}
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }

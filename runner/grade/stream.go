@@ -58,7 +58,10 @@ type Test struct {
 	Name string
 	// Action is the test's own final action: pass, fail, skip; "run"
 	// when it started and never ended (timeout, crash, os.Exit).
-	Action   string
+	Action string
+	// Ran says whether a real "run" event started the test: a pass
+	// without one was printed, not run.
+	Ran      bool
 	Output   CappedText
 	Elapsed  time.Duration
 	Subtests map[string]string // subtest name -> its final action
@@ -142,6 +145,10 @@ func (x *Execution) Add(e Event) {
 		t := p.test(e.Test, x.cap)
 		sub := strings.Contains(e.Test, "/")
 		switch e.Action {
+		case "run":
+			if !sub {
+				t.Ran = true
+			}
 		case "output":
 			t.Output.WriteString(e.Output)
 		case "pass", "fail", "skip":

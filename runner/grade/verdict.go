@@ -116,8 +116,12 @@ func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bo
 	out := t.Output.Kept()
 	v, msg, found := classify(out)
 	switch {
+	case t.Action == "pass" && !found && !t.Ran:
+		r.Verdict, r.Message = Fail, "reported as passed without ever starting: printed by the submission, not run"
 	case t.Action == "pass" && !found:
 		r.Verdict = Pass
+	case found && v == Panic:
+		r.Verdict, r.Message = Panic, panicLine(out)
 	case found && v == Timeout:
 		r.Verdict, r.Message = timeoutVerdict(out, learner)
 	case found:
@@ -131,6 +135,17 @@ func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bo
 	default:
 		r.Verdict, r.Message = Fail, failureMessage(out)
 	}
+}
+
+// panicLine is the panic's own line: "panic: runtime error: ...".
+func panicLine(out string) string {
+	for line := range strings.SplitSeq(out, "\n") {
+		if strings.HasPrefix(line, "panic: ") {
+			line, _, _ = strings.Cut(strings.TrimSpace(line), " [recovered")
+			return line
+		}
+	}
+	return "panic"
 }
 
 // timeoutVerdict tells a deadlock from a slow test by the goroutine dump

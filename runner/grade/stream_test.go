@@ -1,0 +1,114 @@
+package grade_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/runner/grade"
+	"github.com/conclab/conclab/runner/report"
+)
+
+// update re-records the go test -json streams of testdata/src/* on this
+// machine and rewrites the golden files made from them:
+//
+//	go test ./runner/grade -run TestRecorded -update
+var update = flag.Bool("update", false, "re-record testdata/streams and rewrite testdata/golden")
+
+// recordCap is the output cap used on the recordings: small, so that the
+// huge-output recording is truncated.
+const recordCap = 16 << 10
+
+// TestRecorded judges real go test -json streams, recorded from the small
+// packages in testdata/src (one way to pass or fail each), and compares
+// the verdicts and the text report with golden files.
+func TestRecorded(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/src/*")
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs, "no recorded packages in testdata/src")
+	for _, dir := range dirs {
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			stream := filepath.Join("testdata", "streams", name+".jsonl")
+			if *update {
+				record(t, dir, stream)
+			}
+			f, err := os.Open(stream)
+			require.NoError(t, err, "no recording: run go test ./runner/grade -run TestRecorded -update")
+			defer f.Close()
+			x := grade.NewExecution(recordCap)
+			require.NoError(t, x.Read(f))
+
+			er := judge(t, dir, x)
+			got := golden(t, er)
+			path := filepath.Join("testdata", "golden", name+".golden")
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, got, 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got), "verdicts of %s differ from %s (re-run with -update and review the diff)", stream, path)
+		})
+	}
+}
+
+// record runs go test -json in dir, as the engine does, and saves the
+// stream.
+func record(t *testing.T, dir, stream string) {
+	t.Helper()
+	cmd := exec.Command("go", "test", "-json", "-race", "-vet=all", "-count=1", "-timeout", "4s", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GORACE=halt_on_error=0 history_size=3", "GOFLAGS=-mod=mod")
+	out, _ := cmd.Output() // failing is what most of these packages do
+	require.NotEmpty(t, out, "go test in %s printed nothing", dir)
+	require.NoError(t, os.MkdirAll(filepath.Dir(stream), 0o755))
+	require.NoError(t, os.WriteFile(stream, out, 0o644))
+}
+
+// judge decides the verdicts of the one package in x, with dir's non-test
+// files as the learner's.
+func judge(t *testing.T, dir string, x *grade.Execution) *grade.ExerciseResult {
+	t.Helper()
+	require.Len(t, x.Order, 1, "one package per recording")
+	abs, err := filepath.Abs(dir)
+	require.NoError(t, err)
+	files := map[string]string{}
+	srcs, _ := filepath.Glob(filepath.Join(abs, "*.go"))
+	for _, f := range srcs {
+		if !strings.HasSuffix(f, "_test.go") {
+			files[f] = f
+		}
+	}
+	er := &grade.ExerciseResult{Slug: filepath.Base(dir), Files: files}
+	grade.Finish(er, x.Packages[x.Order[0]], grade.Options{Root: abs, OutputCap: recordCap})
+	return er
+}
+
+// golden renders what a reader sees of er: the text report and the JSON
+// facts, with the durations (which vary from run to run) zeroed.
+func golden(t *testing.T, er *grade.ExerciseResult) []byte {
+	er.Duration = 0
+	for _, tr := range er.Tests {
+		tr.Duration = 0
+	}
+	res := &grade.Result{Version: grade.ReportVersion, Exercises: []*grade.ExerciseResult{er}, Points: er.Points, MaxPoints: er.MaxPoints, Passed: er.Verdict == grade.Pass}
+	var b bytes.Buffer
+	require.NoError(t, report.Text(&b, res, report.Options{}))
+	b.WriteString("\n")
+	facts := *er
+	facts.Output = ""
+	j, err := json.MarshalIndent(facts, "", "  ")
+	require.NoError(t, err)
+	b.Write(j)
+	b.WriteString("\n")
+	return b.Bytes()
+}

@@ -1,0 +1,6 @@
+package build
+
+// Value returns the count.
+func Value() int {
+	return count
+}

@@ -1,0 +1,5 @@
+package build
+
+import "testing"
+
+func TestValue(t *testing.T) { _ = Value() }

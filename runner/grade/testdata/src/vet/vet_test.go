@@ -1,0 +1,5 @@
+package vet
+
+import "testing"
+
+func TestValue(t *testing.T) { _ = Value(Counter{}) }
