@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -19,6 +20,8 @@ import (
 type runOptions struct {
 	speed float64
 	race  bool
+	// timeline draws the demo's lanes after it (runner/timeline).
+	timeline bool
 }
 
 func (o *runOptions) declare(fs *flag.FlagSet) {
@@ -39,9 +42,15 @@ func init() {
 		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
 			var o runOptions
 			o.declare(fs)
+			fs.BoolVar(&o.timeline, "timeline", false, "after each demo, draw its goroutines as lanes over time")
+			cpu := fs.String("cpu", "", "sweep: run under each GOMAXPROCS value in this list, e.g. 1,2,4, and tabulate the findings")
+			repeat := fs.Int("repeat", 1, "sweep: runs per GOMAXPROCS value")
 			return func(ctx context.Context, app *App, args []string) error {
 				if err := o.check(); err != nil {
 					return err
+				}
+				if *repeat < 1 || *repeat > 1000 {
+					return Usagef("--repeat must be between 1 and 1000; got %d", *repeat)
 				}
 				if len(args) < 1 || len(args) > 2 {
 					return Usagef("run takes a lesson and optionally one of its demos, e.g. conclab run race lost-update")
@@ -57,6 +66,15 @@ func init() {
 						return Usagef("%v", err)
 					}
 					demos = []lesson.Demo{d}
+				}
+				if *cpu != "" || *repeat > 1 {
+					cpus := []int{runtime.GOMAXPROCS(0)}
+					if *cpu != "" {
+						if cpus, err = parseCPUs(*cpu); err != nil {
+							return err
+						}
+					}
+					return runSweep(ctx, app, l, demos, o, cpus, *repeat)
 				}
 				return runDemos(ctx, app, l, demos, o)
 			}
@@ -107,6 +125,9 @@ func runDemo(ctx context.Context, app *App, l lesson.Lesson, d lesson.Demo, o ru
 	if ctx.Err() != nil {
 		fmt.Fprintln(app.Stdout, app.Theme.Warning("\ninterrupted: the demo and its child processes were stopped"))
 		return context.Canceled
+	}
+	if o.timeline {
+		renderTimeline(app, s)
 	}
 	if err != nil {
 		return fmt.Errorf("demo %s/%s: %w", l.Slug, d.Name, err)
