@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
+	deadlock "github.com/conclab/conclab/lessons/05-deadlock"
 	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
 	events "github.com/conclab/conclab/lessons/07-events"
 	queues "github.com/conclab/conclab/lessons/08-queues"
@@ -20,6 +21,7 @@ import (
 func All() []lesson.Lesson {
 	return []lesson.Lesson{
 		goroutines.Lesson,
+		deadlock.Lesson,
 		semaphore.Lesson,
 		events.Lesson,
 		queues.Lesson,
