@@ -236,6 +236,7 @@ func explainBlocked(text string, src sources, leak bool) ([]string, []Location) 
 	type group struct {
 		waiting string
 		at      traceback.Frame
+		via     string
 		created string
 		ids     []int
 	}
@@ -255,14 +256,22 @@ func explainBlocked(text string, src sources, leak bool) ([]string, []Location) 
 		if waiting == "" {
 			waiting = "running"
 		}
+		// The learner's calls below the blocked one: "Inc calls Add
+		// while holding the lock" shows only in the chain.
+		via := ""
+		for _, f := range g.Frames {
+			if _, ok := src.learner(f.File); ok && f != at {
+				via += fmt.Sprintf(", called from %s (%s)", f.Short(), funcName(f.Func))
+			}
+		}
 		created := ""
 		if g.CreatedBy != nil {
 			created = fmt.Sprintf("%s (%s)", g.CreatedBy.Short(), funcName(g.CreatedBy.Func))
 		}
-		key := fmt.Sprintf("%s|%s|%s", waiting, at.Short(), created)
+		key := fmt.Sprintf("%s|%s|%s|%s", waiting, at.Short(), via, created)
 		gr := byKey[key]
 		if gr == nil {
-			gr = &group{waiting: waiting, at: at, created: created}
+			gr = &group{waiting: waiting, at: at, via: via, created: created}
 			byKey[key] = gr
 			groups = append(groups, gr)
 		}
@@ -282,7 +291,7 @@ func explainBlocked(text string, src sources, leak bool) ([]string, []Location) 
 		if leak {
 			state = "leaked, " + state
 		}
-		line := fmt.Sprintf("%s %s at %s (%s)", who, state, gr.at.Short(), funcName(gr.at.Func))
+		line := fmt.Sprintf("%s %s at %s (%s)%s", who, state, gr.at.Short(), funcName(gr.at.Func), gr.via)
 		if gr.created != "" {
 			line += ", started at " + gr.created
 		}
