@@ -1,6 +1,7 @@
 package goroutines_test
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,4 +21,51 @@ func TestSerialVsConcurrent(t *testing.T) {
 	assert.Less(t, concurrent, serial*0.8, "running side by side should take about half as long")
 	assert.Contains(t, r.Output, "[sing]")
 	assert.Contains(t, r.Output, "[dance]")
+}
+
+func TestMainReturns(t *testing.T) {
+	// Speed 5: ticks every 40 ms, main returns after 200 ms, the worker
+	// would need 400 ms.
+	r := lessontest.Run(t, goroutines.Lesson, "main-returns", lessontest.Speed(5))
+	assert.Zero(t, r.Finding(t, "worker-finished-early-return"), "main returned first: the worker must not finish")
+	assert.Positive(t, r.Finding(t, "ticks-before-exit"), "the ticker ran while main slept")
+	assert.Equal(t, 1.0, r.Finding(t, "worker-finished-with-wait"), "with wg.Wait the worker finishes")
+	assert.Contains(t, r.Output, "[ticker]", "the child's output is shown")
+	assert.Contains(t, r.Output, "worker finished")
+}
+
+func TestGoroutineCost(t *testing.T) {
+	r := lessontest.Run(t, goroutines.Lesson, "goroutine-cost")
+	assert.GreaterOrEqual(t, r.Finding(t, "goroutines-alive"), 100_000.0, "all of them were alive at once")
+	perG := r.Finding(t, "bytes-per-goroutine")
+	// A 2 KiB starting stack plus a descriptor; a thread would be MiBs.
+	assert.Greater(t, perG, 1024.0, "a goroutine needs at least its 2 KiB stack")
+	assert.Less(t, perG, 64*1024.0, "a goroutine should cost KiBs, not a thread's MiBs")
+	assert.Less(t, r.Finding(t, "us-per-goroutine"), 200.0, "starting a goroutine takes microseconds")
+}
+
+func TestAllCores(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	// The machine is shared: other processes may hold the cores during
+	// one run, so parallelism only has to show in one of five.
+	var best float64
+	for range 5 {
+		r := lessontest.Run(t, goroutines.Lesson, "all-cores", lessontest.Speed(10))
+		assert.Equal(t, before, runtime.GOMAXPROCS(0), "the demo restores GOMAXPROCS")
+		assert.Positive(t, r.Finding(t, "one-core-ms"))
+		assert.Positive(t, r.Finding(t, "all-cores-ms"))
+		assert.Less(t, r.Finding(t, "one-core-parallelism"), 1.3,
+			"with GOMAXPROCS=1 the process cannot use much more than one core")
+		if runtime.NumCPU() == 1 {
+			assert.Contains(t, r.Output, "one core")
+			return
+		}
+		best = max(best, r.Finding(t, "all-cores-parallelism"))
+		if best > 1.3 {
+			break
+		}
+	}
+	if runtime.NumCPU() > 1 {
+		assert.Greater(t, best, 1.3, "with every core the goroutines should run in parallel in at least one of five runs")
+	}
 }
