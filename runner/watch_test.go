@@ -1,0 +1,82 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDebounceChecksOnceAfterABurst saves five times 50 ms apart: one
+// check follows, 300 ms after the last save; a later save checks again.
+func TestDebounceChecksOnceAfterABurst(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		events := make(chan struct{})
+		var fired []time.Duration
+		start := time.Now()
+		done := make(chan error)
+		go func() {
+			done <- debounce(ctx, events, 300*time.Millisecond, func(context.Context) { fired = append(fired, time.Since(start)) })
+		}()
+		for range 5 {
+			events <- struct{}{}
+			time.Sleep(50 * time.Millisecond)
+		}
+		// The last save was at 200 ms: the check comes at 500 ms.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		assert.Equal(t, []time.Duration{500 * time.Millisecond}, fired, "a burst of saves checks once, a quiet period after the last")
+
+		events <- struct{}{}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		assert.Len(t, fired, 2, "a later save checks again")
+		cancel()
+		assert.ErrorIs(t, <-done, context.Canceled)
+	})
+}
+
+// TestKeyPressesFallback: without file watching, each line on stdin is a
+// request to check, and the end of stdin ends the loop after a last check.
+func TestKeyPressesFallback(t *testing.T) {
+	n := 0
+	for range keyPresses(t.Context(), strings.NewReader("\n\n\n")) {
+		n++
+	}
+	assert.Equal(t, 3, n, "three lines on stdin are three requests")
+
+	var fired atomic.Int32
+	err := debounce(t.Context(), keyPresses(t.Context(), strings.NewReader("\n")), time.Hour, func(context.Context) { fired.Add(1) })
+	require.NoError(t, err, "the end of stdin ends watch")
+	assert.Equal(t, int32(1), fired.Load(), "a request pending when stdin ends is still checked")
+}
+
+// TestFileSavesSeesAWrite watches a real folder: writing the learner's
+// file is reported, writing another file is not.
+func TestFileSavesSeesAWrite(t *testing.T) {
+	dir := t.TempDir()
+	saves, stop, err := fileSaves(dir, []string{"counter.go"})
+	require.NoError(t, err, "fsnotify must work on a temporary folder")
+	defer stop()
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.go"), []byte("x"), 0o644))
+	select {
+	case <-saves:
+		t.Fatal("a file that is not the learner's must not trigger a check")
+	case <-time.After(200 * time.Millisecond):
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "counter.go"), []byte("package counter\n"), 0o644))
+	select {
+	case <-saves:
+	case <-time.After(10 * time.Second):
+		t.Fatal("saving counter.go was not reported within 10s")
+	}
+}
