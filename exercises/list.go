@@ -10,4 +10,5 @@ var catalog = []Exercise{
 	pool,
 	once,
 	pipeline,
+	chat,
 }

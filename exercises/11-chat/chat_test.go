@@ -245,7 +245,10 @@ func TestLeaveAndDisconnectAnnounced(t *testing.T) {
 // up the others. The server either drops it (announced as "* slow left") or
 // keeps it; either way fast members get everything, quickly.
 func TestSlowClientDoesNotStallOthers(t *testing.T) {
-	const messages = 3000
+	// Enough data to fill the kernel's buffers between the server and the
+	// slow client, whatever their size, so that a server writing to it
+	// directly does block.
+	messages := (sendBufferMax()*3/2 + 1<<20) / 1000
 	srv := start(t)
 	slow := dial(t, srv, "slow")
 	if tcp, ok := slow.conn.(*net.TCPConn); ok {
@@ -293,7 +296,27 @@ func TestSlowClientDoesNotStallOthers(t *testing.T) {
 	assert.Equal(t, messages, got, "listener received %d of %d messages", got, messages)
 }
 
+// sendBufferMax is the most a TCP socket may buffer for sending on this
+// machine (Linux: the last figure of net.ipv4.tcp_wmem).
+func sendBufferMax() int {
+	const fallback = 4 << 20
+	b, err := os.ReadFile("/proc/sys/net/ipv4/tcp_wmem")
+	if err != nil {
+		return fallback
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 3 {
+		return fallback
+	}
+	n, err := strconv.Atoi(f[2])
+	if err != nil || n < fallback {
+		return fallback
+	}
+	return n
+}
+
 func TestShutdownClosesEverything(t *testing.T) {
+	before := goleak.IgnoreCurrent()
 	srv := start(t)
 	members := []*client{join(t, srv, "a"), join(t, srv, "b"), join(t, srv, "c")}
 	members[0].expect("* b joined")
@@ -305,12 +328,18 @@ func TestShutdownClosesEverything(t *testing.T) {
 	lurker.expect("ERR join first")
 
 	shutdown(t, srv)
+	// The clients are still connected: Shutdown itself must have ended
+	// every goroutine of the server.
+	goleak.VerifyNone(t, before)
 
 	for _, c := range append(members, lurker) {
+		c.conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	}
+	for _, c := range append(members, lurker) {
 		// A member may get "EXIT" first; then the connection must end.
-		line, err := c.read()
-		if err == nil && line == "EXIT" {
-			line, err = c.read()
+		line, err := c.r.ReadString('\n')
+		if err == nil && line == "EXIT\n" {
+			line, err = c.r.ReadString('\n')
 		}
 		assert.ErrorIs(t, err, io.EOF, "%s: after Shutdown the server must close the connection; got %q, %v", c.name, line, err)
 	}

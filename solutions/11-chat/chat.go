@@ -15,7 +15,7 @@ const (
 	// outboxSize is how many lines may wait for a member. It absorbs
 	// bursts; a member whose outbox is full anyway is not reading, and is
 	// disconnected: one slow client must not hold up everybody else.
-	outboxSize = 4096
+	outboxSize = 1 << 14
 	// writeTimeout bounds each write: a client that accepts nothing for
 	// that long is disconnected, and cannot keep its writer goroutine (or
 	// Shutdown) waiting forever.
@@ -149,13 +149,19 @@ func (s *Server) join(conn net.Conn, name string) (*member, string) {
 func (s *Server) write(m *member) {
 	defer s.wg.Done()
 	defer m.conn.Close()
+	w := bufio.NewWriterSize(m.conn, 64<<10)
 	for line := range m.out {
 		m.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-		if _, err := io.WriteString(m.conn, line+"\n"); err != nil {
+		w.WriteString(line + "\n")
+		if len(m.out) > 0 {
+			continue // more is waiting: send it together, in fewer writes
+		}
+		if err := w.Flush(); err != nil {
 			s.leave(m, "")
 			return
 		}
 	}
+	w.Flush()
 }
 
 // leave removes m, if it is still a member, after queueing a last line

@@ -1,0 +1,19 @@
+package exercises
+
+import "time"
+
+var chat = Exercise{
+	Number: 11,
+	Slug:   "chat",
+	Title:  "A TCP chat hub",
+	Lesson: "servers",
+	Files:  []string{"chat.go"},
+	Hints: [3]string{
+		"Who writes to a client's connection? If the goroutine that broadcasts writes to every connection itself, one client that does not read stops it, and the lock it holds stops everyone. Each client needs its own writer.",
+		"Keep members in a map guarded by a mutex. Per member: a buffered channel of lines and a writer goroutine that ranges over it and writes with a deadline. Broadcast with a non-blocking send (select with default); if the outbox is full, drop that member. A WaitGroup counts every goroutine so Shutdown can wait for them.",
+		"join: lock; if taken reply 'ERR name taken'; m := &member{out: make(chan string, 1<<14)}; m.out <- \"OK\"; broadcast '* name joined'; add to map; go writer(m). leave: if the map still holds m, delete it, close(m.out), broadcast '* name left'. writer: for line := range m.out { conn.SetWriteDeadline(...); write }, then conn.Close(). Shutdown: close the listener, queue EXIT and close every outbox, close the connections that never joined, wg.Wait().",
+	},
+	// Six tests; against a server that stalls, the slow-client test takes
+	// 6 s and each bounded wait at most 5 s.
+	Timeout: 60 * time.Second,
+}
