@@ -200,7 +200,7 @@ func lockOrder() *Level {
 		Story: "Both transfers lock the accounts in the same order (by name), whoever pays whom.",
 		Goal:  "deadlock (try it: you cannot)",
 		Fixed: true,
-		Fix:   "whoever gets jack first already holds tom, so nobody ever holds one lock while waiting for a holder of the other: no cycle",
+		Fix:   "both lock jack before tom, so whoever holds tom already holds jack: nobody can hold one account while the other waits for it and holds the second, and without a cycle there is no deadlock",
 		Gs:    []Goroutine{{"Tom->Jack", transfer("jack", "tom")}, {"Jack->Tom", transfer("jack", "tom")}},
 		Win:   stuckWin("deadlock"),
 	}
