@@ -2,6 +2,7 @@ package deadlock
 
 import (
 	"context"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ func channelDeadlock(ctx context.Context, s *lesson.Stage) error {
 		return err
 	}
 	res, err := s.Program(ctx, lesson.ChildSpec{Name: "send-nobody-receives", Timeout: 10 * time.Second}, sendNobodyReceives)
+	if _, noGo := exec.LookPath("go"); err != nil && noGo != nil {
+		return sendAloneInChild(ctx, s)
+	}
 	if err != nil {
 		return err
 	}
@@ -59,4 +63,34 @@ func channelDeadlock(ctx context.Context, s *lesson.Stage) error {
 // indent prefixes every line of text with four spaces.
 func indent(text string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n    ") + "\n"
+}
+
+// sendAlone is the same send, run as a child of this binary when there is
+// no Go toolchain to build the standalone program with.
+func sendAlone(ctx context.Context, s *lesson.Stage) error {
+	results := make(chan int)
+	s.Say("main: sending 42...")
+	results <- 42 // nobody will ever receive
+	return nil
+}
+
+// sendAloneInChild shows the channel deadlock without the runtime's own
+// report: this binary links cgo, which turns that check off, so a
+// watchdog ends the child and its goroutine dump shows the stuck send.
+func sendAloneInChild(ctx context.Context, s *lesson.Stage) error {
+	s.Warn("Building the program needs the Go toolchain (go on PATH), which is not here.")
+	s.Say("Running the same send in a child of this program instead, with a 1 s watchdog:")
+	res, err := s.Child(ctx, lesson.ChildSpec{Name: "send-alone", Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	s.Finding("runtime-detected", 0, "")
+	for _, g := range traceback.ParseDump(res.Stderr) {
+		if f, ok := traceback.UserFrame(g.Frames, nil); ok && g.WaitingOn() == traceback.ChanSend {
+			s.Say("goroutine %d waits on %q at %s", g.ID, g.WaitingOn(), f.Short())
+		}
+	}
+	s.Say("This binary links cgo, so the runtime never says \"all goroutines are asleep\" here;")
+	s.Say("a standalone program (go run) would. The watchdog and the dump find it either way.")
+	return nil
 }

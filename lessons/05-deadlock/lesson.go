@@ -56,6 +56,11 @@ var Lesson = lesson.Lesson{
 			Title: "The two transfers, deadlocking for real (child process only)",
 			Run:   bankTransfers,
 		},
+		{
+			Name:  "send-alone",
+			Title: "An unbuffered send nobody receives (child process only)",
+			Run:   sendAlone,
+		},
 	},
 	Exercises: []string{"transfer"},
 }

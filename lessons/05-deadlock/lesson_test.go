@@ -62,6 +62,14 @@ func TestChannelDeadlockShowsTheRuntimesReport(t *testing.T) {
 	assert.Contains(t, r.Output, `waits on "chan send"`)
 }
 
+func TestChannelDeadlockWithoutAToolchainFallsBackToAWatchdog(t *testing.T) {
+	t.Setenv("PATH", "") // no go command: the program cannot be built
+	r := lessontest.Run(t, deadlock.Lesson, "channel-deadlock", lessontest.Deadline(30e9))
+	assert.Equal(t, 0.0, r.Finding(t, "runtime-detected"))
+	assert.Contains(t, r.Output, `waits on "chan send"`, "the child's dump shows the stuck send")
+	assert.Contains(t, r.Output, "needs the Go toolchain")
+}
+
 func TestPartialDeadlockIsSeenThenReleased(t *testing.T) {
 	r := lessontest.Run(t, deadlock.Lesson, "partial-deadlock", lessontest.Speed(5))
 	assert.Equal(t, 2.0, r.Finding(t, "stuck"), "the dump shows both goroutines waiting in waitThenReply")
