@@ -43,6 +43,13 @@ type Demo struct {
 	// runner's --race, or go test -race) it runs in a child process so
 	// that the detector's report is shown, not fatal.
 	Racy bool
+	// Predict is an optional question that conclab present asks the
+	// class before the demo runs, e.g. "two goroutines add 1,000,000
+	// each; what will the counter show?". Answer (optional) is revealed
+	// after the run, next to the measured findings. Without them the
+	// presenter uses its own table, or a question built from the claim.
+	Predict string
+	Answer  string
 }
 
 // Demo returns the demo called name, or an error naming the valid choices.
