@@ -1,11 +1,11 @@
 package traceback
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -14,38 +14,43 @@ import (
 // returns nil when the file cannot be read (a report recorded on another
 // machine, a binary built with -trimpath).
 func SourceLines(file string, line, context int) []string {
-	if line <= 0 || context < 0 {
+	return SourceLinesFrom(os.ReadFile, file, line, context)
+}
+
+// SourceLinesFrom is SourceLines reading the file with readFile: from an
+// embedded copy, say, for a binary that runs far from its source.
+func SourceLinesFrom(readFile func(file string) ([]byte, error), file string, line, context int) []string {
+	if line <= 0 || context < 0 || readFile == nil {
 		return nil
 	}
-	f, err := os.Open(file)
+	b, err := readFile(file)
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
-	width := len(fmt.Sprint(line + context))
+	all := strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+	if len(all) > 0 && all[len(all)-1] == "" {
+		all = all[:len(all)-1]
+	}
+	if line > len(all) {
+		return nil // the file is shorter than the report says: not this file
+	}
+	first, last := max(1, line-context), min(len(all), line+context)
+	width := len(strconv.Itoa(last))
 	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan() && n <= line+context; n++ {
-		if n < line-context {
-			continue
-		}
+	for n := first; n <= last; n++ {
 		mark := " "
 		if n == line {
 			mark = ">"
 		}
-		text := strings.ReplaceAll(sc.Text(), "\t", "    ")
+		text := strings.ReplaceAll(all[n-1], "\t", "    ")
 		out = append(out, strings.TrimRight(fmt.Sprintf("%s %*d | %s", mark, width, n, text), " "))
-	}
-	if len(out) == 0 || line > line-context+len(out)-1 {
-		return nil // the file is shorter than the report says: not this file
 	}
 	return out
 }
 
 // sourceLine is the text of one line of file, trimmed, or "".
-func sourceLine(file string, line int) string {
-	lines := SourceLines(file, line, 0)
+func sourceLine(read func(string) ([]byte, error), file string, line int) string {
+	lines := SourceLinesFrom(read, file, line, 0)
 	if len(lines) != 1 {
 		return ""
 	}
@@ -63,20 +68,25 @@ func sourceLine(file string, line int) string {
 //	  goroutine 8 read counter at main.go:15 while goroutine 9 wrote it at main.go:15;
 //	  neither waited for the other (no lock, no channel between them).
 func ExplainRace(w io.Writer, r Race, userCode func(file string) bool) {
+	ExplainRaceFrom(w, r, userCode, os.ReadFile)
+}
+
+// ExplainRaceFrom is ExplainRace reading source files with readFile.
+func ExplainRaceFrom(w io.Writer, r Race, userCode func(file string) bool, readFile func(file string) ([]byte, error)) {
 	cur, prev := userPlace(r.Current.Frames, userCode), userPlace(r.Previous.Frames, userCode)
-	name := variable(r, cur, prev)
+	name := variable(readFile, r, cur, prev)
 	fmt.Fprintf(w, "Data race on %s:\n", name)
 	fmt.Fprintf(w, "  %s %s %s at %s while %s %s it at %s;\n",
 		who(r.Current.Goroutine), r.Current.Verb(), name, cur.Short(),
 		who(r.Previous.Goroutine), r.Previous.Verb(), prev.Short())
 	fmt.Fprintf(w, "  neither waited for the other (no lock, no channel between them).\n")
-	fmt.Fprintf(w, "  %s.\n", consequence(r, name, cur, prev))
+	fmt.Fprintf(w, "  %s.\n", consequence(readFile, r, name, cur, prev))
 	for _, side := range []struct {
 		a     Access
 		frame Frame
 	}{{r.Current, cur}, {r.Previous, prev}} {
 		fmt.Fprintf(w, "\n  %s, %s %s (%s):\n", side.frame.Short(), who(side.a.Goroutine), side.a.Verb(), shortFunc(side.frame.Func))
-		lines := SourceLines(side.frame.File, side.frame.Line, 1)
+		lines := SourceLinesFrom(readFile, side.frame.File, side.frame.Line, 1)
 		if lines == nil {
 			fmt.Fprintf(w, "    (source not available: %s)\n", side.frame.File)
 		}
@@ -128,9 +138,9 @@ func readModifyWrite(text, name string) bool {
 }
 
 // consequence says what can go wrong, in one sentence.
-func consequence(r Race, name string, cur, prev Frame) string {
+func consequence(read func(string) ([]byte, error), r Race, name string, cur, prev Frame) string {
 	for _, f := range []Frame{cur, prev} {
-		if line := sourceLine(f.File, f.Line); line != "" && readModifyWrite(line, name) {
+		if line := sourceLine(read, f.File, f.Line); line != "" && readModifyWrite(line, name) {
 			return fmt.Sprintf("%s is three steps (load, add, store): one goroutine's store can overwrite the other's, and updates are lost", strings.TrimSpace(readModifyWriteExpr(line, name)))
 		}
 	}
@@ -168,7 +178,7 @@ var (
 // variable names the raced-on memory for a sentence: the global the
 // detector names, else the assigned expression that both source lines
 // mention, else the one identifier they share, else its address.
-func variable(r Race, cur, prev Frame) string {
+func variable(read func(string) ([]byte, error), r Race, cur, prev Frame) string {
 	if m := globalName.FindStringSubmatch(r.Location); m != nil {
 		name := m[1]
 		if i := strings.LastIndexByte(name, '.'); i >= 0 && !strings.Contains(name[i:], "/") {
@@ -176,7 +186,7 @@ func variable(r Race, cur, prev Frame) string {
 		}
 		return name
 	}
-	a, b := sourceLine(cur.File, cur.Line), sourceLine(prev.File, prev.Line)
+	a, b := sourceLine(read, cur.File, cur.Line), sourceLine(read, prev.File, prev.Line)
 	if a != "" && b != "" {
 		for _, text := range []string{a, b} {
 			for _, m := range assignTarget.FindAllStringSubmatch(text, -1) {

@@ -1,0 +1,84 @@
+package race
+
+import (
+	"context"
+	"time"
+
+	"github.com/conclab/conclab/lessons/lesson"
+)
+
+// PerGoroutine is how many times each goroutine adds 1: the old course's
+// g_num figure.
+const PerGoroutine = 1_000_000
+
+// Expected is the total every counter should reach.
+const Expected = Goroutines * PerGoroutine
+
+func lostUpdate(ctx context.Context, s *lesson.Stage) error {
+	s.Heading("%d goroutines, each adding 1 to a shared int %s times", Goroutines, lesson.Number(PerGoroutine))
+	s.Say("Both start at the same moment and run on different cores; the counter is a plain int.")
+	if err := s.Pause(ctx, "how many of the 2,000,000 updates will arrive?"); err != nil {
+		return err
+	}
+	begin := time.Now()
+	total := countUnsafely(s, PerGoroutine)
+	elapsed := time.Since(begin)
+
+	s.Finding("total", float64(total), "of "+lesson.Number(Expected))
+	s.Finding("lost", float64(Expected-total), "updates")
+	s.FindingDuration("elapsed", elapsed)
+	if total == Expected {
+		s.Warn("Nothing was lost this time: the race is still there, it just did not bite. Run it again, or with --race.")
+		return nil
+	}
+	s.Say("counter++ is three steps: LOAD the value into a register, ADD 1, STORE it back.")
+	s.Say("When both goroutines LOAD the same value, both STORE value+1: one update vanishes.")
+	s.Say("Step through it yourself with `conclab step`; fix it with a Mutex, an atomic, or one owner goroutine.")
+	return nil
+}
+
+// fix runs one of the safe counters and records its total and its cost.
+func fix(ctx context.Context, s *lesson.Stage, what string, count func(*lesson.Stage, int) int) error {
+	s.Heading("The same %s increments, %s", lesson.Number(Expected), what)
+	if err := s.Pause(ctx, "run it: is anything lost, and what does it cost?"); err != nil {
+		return err
+	}
+	begin := time.Now()
+	total := count(s, PerGoroutine)
+	elapsed := time.Since(begin)
+
+	s.Finding("total", float64(total), "of "+lesson.Number(Expected))
+	s.Finding("lost", float64(Expected-total), "updates")
+	s.FindingDuration("elapsed", elapsed)
+	s.Finding("per-update", float64(elapsed.Nanoseconds())/Expected, "ns")
+	return ctx.Err()
+}
+
+func withMutex(ctx context.Context, s *lesson.Stage) error {
+	if err := fix(ctx, s, "each under a sync.Mutex", countWithMutex); err != nil {
+		return err
+	}
+	s.Say("Nothing lost: one goroutine at a time runs LOAD, ADD, STORE. The cost is the")
+	s.Say("two goroutines queueing for the lock on every single update.")
+	return nil
+}
+
+func withAtomic(ctx context.Context, s *lesson.Stage) error {
+	if err := fix(ctx, s, "each an atomic.Int64.Add", countAtomically); err != nil {
+		return err
+	}
+	s.Say("Nothing lost: the CPU does LOAD, ADD, STORE as one indivisible instruction.")
+	s.Say("Cheapest for one number; but two atomics are not one atomic: for an invariant")
+	s.Say("between several values (lesson 3) you need a lock.")
+	return nil
+}
+
+func withOwner(ctx context.Context, s *lesson.Stage) error {
+	if err := fix(ctx, s, "sent to the one goroutine that owns the counter", countWithOwner); err != nil {
+		return err
+	}
+	s.Say("Nothing lost, and nothing shared: only the owner touches the counter. A channel")
+	s.Say("operation costs more than a lock here, but the pattern scales to state too big")
+	s.Say("or too complex to guard with a lock (lesson 8: queues, lesson 12: the chat hub).")
+	return nil
+}

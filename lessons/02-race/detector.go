@@ -1,0 +1,87 @@
+package race
+
+import (
+	"context"
+	"embed"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/lessons/traceback"
+)
+
+// source is this lesson's code, so that explanations can show its lines
+// even from a binary built with -trimpath or run far from its source.
+//
+//go:embed *.go
+var source embed.FS
+
+// ownCode reports whether file is one of this lesson's source files, as
+// the race detector or the runtime names it (absolute, or module-relative
+// under -trimpath).
+func ownCode(file string) bool {
+	return strings.Contains(filepath.ToSlash(file), "/02-race/") && strings.HasSuffix(file, ".go")
+}
+
+// readSource reads file from disk, or, for this lesson's own files, from
+// the copy embedded in the binary.
+func readSource(file string) ([]byte, error) {
+	if b, err := os.ReadFile(file); err == nil {
+		return b, nil
+	}
+	if ownCode(file) {
+		return source.ReadFile(path.Base(filepath.ToSlash(file)))
+	}
+	return nil, os.ErrNotExist
+}
+
+// DetectorPerGoroutine is how many times each goroutine adds 1 under the
+// race detector: a handful is enough for it, and it keeps the run short.
+const DetectorPerGoroutine = 1000
+
+// racyCounter is the child entry point that runs countUnsafely; the
+// detector demo runs it in a child process built with -race.
+func racyCounter(_ context.Context, s *lesson.Stage) error {
+	total := countUnsafely(s, DetectorPerGoroutine)
+	s.Finding("total", float64(total), "of "+lesson.Number(Goroutines*DetectorPerGoroutine))
+	return nil
+}
+
+func detector(ctx context.Context, s *lesson.Stage) error {
+	if !lesson.RaceEnabled && s.Options().RaceExe == "" {
+		s.Warn("This demo needs the race detector: run it with --race (conclab run race detector --race).")
+		return nil
+	}
+	s.Heading("The racy counter again, in a child process built with -race")
+	res, err := s.Child(ctx, lesson.ChildSpec{Name: "racy-counter", Race: true, Timeout: 2 * time.Minute})
+	if err != nil {
+		return err
+	}
+	races := traceback.ParseRaces(res.Stderr)
+	s.Heading("What the race detector printed (the child's standard error)")
+	_, _ = s.Write([]byte(res.Stderr))
+	s.Finding("exit-code", float64(res.ExitCode), "")
+	s.Finding("reports", float64(len(races)), "")
+	if len(races) == 0 {
+		s.Warn("The detector reported nothing this time: it sees only races that happen in the run.")
+		return nil
+	}
+	distinct := traceback.Dedup(races)
+	s.Finding("distinct", float64(len(distinct)), "pairs of lines")
+
+	if err := s.Pause(ctx, "what does it mean?"); err != nil {
+		return err
+	}
+	s.Heading("In plain words")
+	for _, r := range distinct {
+		traceback.ExplainRaceFrom(s, r, ownCode, readSource)
+	}
+	s.Say("The detector watches every memory access of the run and reports two accesses")
+	s.Say("to the same memory, one a write, with no happens-before between them: no")
+	s.Say("Unlock then Lock, no send then receive. It finds races that happened in this")
+	s.Say("run, even when no update was lost; it cannot find races in code that did not run.")
+	return nil
+}
