@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
+	race "github.com/conclab/conclab/lessons/02-race"
+	mutex "github.com/conclab/conclab/lessons/03-mutex"
 	deadlock "github.com/conclab/conclab/lessons/05-deadlock"
 	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
 	events "github.com/conclab/conclab/lessons/07-events"
@@ -21,6 +23,8 @@ import (
 func All() []lesson.Lesson {
 	return []lesson.Lesson{
 		goroutines.Lesson,
+		race.Lesson,
+		mutex.Lesson,
 		deadlock.Lesson,
 		semaphore.Lesson,
 		events.Lesson,
