@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime/debug"
+	"strings"
 )
 
 func init() {
@@ -28,7 +29,13 @@ func init() {
 				}
 				app.Printf("conclab: a workbench for learning Go concurrency.\n\nusage: conclab [command] [arguments] [flags]\n\n")
 				for _, c := range sortedCommands() {
-					app.Printf("  %-28s %s\n", c.Name+" "+c.Args, c.Summary)
+					usage := strings.TrimSpace(c.Name + " " + c.Args)
+					if len(usage) > 28 {
+						// A long usage gets a line of its own.
+						app.Printf("  %s\n  %-28s %s\n", usage, "", c.Summary)
+						continue
+					}
+					app.Printf("  %-28s %s\n", usage, c.Summary)
 				}
 				app.Printf("\nA lesson is named by number or slug (2 or race). Flags may come before or after\narguments. Colour only on a terminal; --no-color or NO_COLOR turn it off.\nRun `conclab help <command>` for a command's flags.\n")
 				return nil
