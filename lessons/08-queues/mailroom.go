@@ -15,6 +15,7 @@ const (
 	producers       = 10
 	consumers       = 10
 	mailPerProducer = 10
+	sendTime        = 20 * time.Millisecond
 )
 
 type email struct{ from, n int }
@@ -33,6 +34,10 @@ func producersConsumers(ctx context.Context, s *lesson.Stage) error {
 			n := 0
 			// range ends when the queue is closed AND drained: no guessing.
 			for m := range queue {
+				lane.Received("queue")
+				if s.Sleep(ctx, sendTime) != nil { // sending takes a moment
+					continue // cancelled: drain without sending
+				}
 				sentMu.Lock()
 				sent[m]++
 				sentMu.Unlock()
@@ -46,13 +51,16 @@ func producersConsumers(ctx context.Context, s *lesson.Stage) error {
 		prodWG.Add(1)
 		go func() {
 			defer prodWG.Done()
+			lane := s.Lane(fmt.Sprintf("producer %d", p+1))
 			for i := range mailPerProducer {
 				select {
 				case queue <- email{p, i}:
+					lane.Sent("queue")
 				case <-ctx.Done():
 					return
 				}
 			}
+			lane.Done()
 		}()
 	}
 

@@ -60,7 +60,7 @@ func pollingEmpty(ctx context.Context, s *lesson.Stage) error {
 		got++
 		consumer.Received("queue")
 	}
-	consumer.Printf("queue looked empty %d times: quitting with %d items", patience, got)
+	consumer.Printf("queue looked empty %d times: quitting after %d of %d items", patience, got, pollItems)
 	wg.Wait() // the producer carries on after the consumer has gone
 	lost := len(queue)
 	s.Finding("consumed-polling", float64(got), "items")
