@@ -2,7 +2,9 @@ package race_test
 
 import (
 	"bufio"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -176,4 +178,57 @@ func TestMapWrites(t *testing.T) {
 	}
 	assert.Contains(t, r.Output, "> "+line+" |", "the source line is shown")
 	assert.Contains(t, r.Output, "A map is not safe for concurrent use")
+}
+
+// TestWithRaceExe plays the demos the way `conclab run race --race` does
+// from a binary built without -race: children that ask for the race
+// detector run a separate -race build, Options.RaceExe.
+func TestWithRaceExe(t *testing.T) {
+	if lesson.RaceEnabled {
+		t.Skip("this test binary is itself a -race build; TestDetector covers it")
+	}
+	if testing.Short() {
+		t.Skip("builds a -race binary")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("needs the go command to build a -race binary")
+	}
+	exe := filepath.Join(t.TempDir(), "racemain")
+	build := exec.Command(goCmd, "build", "-race", "-o", exe, "./testdata/racemain")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "building the -race stand-in: %s", out)
+
+	play := func(t *testing.T, name string) (*lesson.Stage, *lesson.ChildResult, string) {
+		var buf strings.Builder
+		s := lesson.NewStage(lesson.Options{Out: &buf, Speed: 50, Lesson: race.Lesson.Slug, RaceExe: exe})
+		d, err := race.Lesson.Demo(name)
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		child, err := lesson.Play(ctx, s, d)
+		require.NoError(t, err, "output:\n%s", buf.String())
+		return s, child, buf.String()
+	}
+
+	t.Run("detector", func(t *testing.T) {
+		s, _, out := play(t, "detector")
+		exitCode, _ := s.Lookup("exit-code")
+		reports, _ := s.Lookup("reports")
+		assertDetectorExplains(t, out, exitCode.Value, reports.Value)
+	})
+	t.Run("lost-update", func(t *testing.T) {
+		s, child, _ := play(t, "lost-update")
+		require.NotNil(t, child, "with RaceExe a racy demo runs in the race build")
+		assert.Contains(t, child.Stderr, "WARNING: DATA RACE")
+		total, ok := s.Lookup("total")
+		require.True(t, ok, "the child's findings reach the parent stage")
+		lost, _ := s.Lookup("lost")
+		assert.Equal(t, float64(race.Expected), total.Value+lost.Value)
+		races := traceback.ParseRaces(child.Stderr)
+		require.NotEmpty(t, races)
+		f, ok := traceback.UserFrame(races[0].Current.Frames, nil)
+		require.True(t, ok)
+		assert.Equal(t, racyLine(t), f.Line)
+	})
 }
