@@ -61,11 +61,11 @@ func TestProducersConsumersEveryItemOnce(t *testing.T) {
 func TestBackpressure(t *testing.T) {
 	// Speed 4: 25 ms per item. The producer cannot finish before the
 	// consumer has taken 7 of 10 items (2 sit in the queue, 1 in hand):
-	// at least 175 ms, nearly all of it blocked in put.
+	// at least 175 ms, most of it blocked in put.
 	r := lessontest.Run(t, queues.Lesson, "backpressure", lessontest.Speed(4))
 	took, blocked := r.Finding(t, "producer-took"), r.Finding(t, "producer-blocked")
 	assert.GreaterOrEqual(t, took, 7*25.0*0.95, "the producer finished before the consumer made room")
-	assert.GreaterOrEqual(t, blocked, took*0.8, "the producer spent its time waiting for room")
+	assert.GreaterOrEqual(t, blocked, took*0.5, "the producer should spend most of its time waiting for room")
 	assert.GreaterOrEqual(t, r.Finding(t, "consumer-took"), 10*25.0*0.95)
 
 	var waits int
