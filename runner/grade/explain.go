@@ -17,7 +17,7 @@ func explain(er *ExerciseResult, opts Options) {
 	if er.Verdict == Pass {
 		return
 	}
-	src := sources{files: er.Files, root: opts.Root, seen: map[string]bool{}}
+	src := sources{files: er.Files, own: opts.Own, root: opts.Root, seen: map[string]bool{}}
 	switch er.Verdict {
 	case BuildError, VetError:
 		explainBuild(er, src)
@@ -64,6 +64,7 @@ func prefixFirst(prefix string, lines []string) []string {
 // learner's real files.
 type sources struct {
 	files map[string]string // path as built -> learner's real file
+	own   func(string) bool // other files whose lines count as the learner's
 	root  string
 	seen  map[string]bool // race pairs already explained
 }
@@ -73,8 +74,14 @@ func (s sources) learner(p string) (string, bool) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(s.root, p)
 	}
-	real, ok := s.files[filepath.Clean(p)]
-	return real, ok
+	p = filepath.Clean(p)
+	if real, ok := s.files[p]; ok {
+		return real, true
+	}
+	if s.own != nil && s.own(p) {
+		return p, true
+	}
+	return "", false
 }
 
 // location builds a Location for line n of the learner's file real, with

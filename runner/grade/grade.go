@@ -53,6 +53,10 @@ type Options struct {
 	OutputCap int
 	// Log, if set, receives a line as each go test invocation starts.
 	Log io.Writer
+	// Own, if set, says which other files (absolute paths) explanations
+	// may point at, besides the exercise's learner files: diagnose uses
+	// the module's own files.
+	Own func(file string) bool
 }
 
 // Result is the outcome of one grading run.
@@ -359,7 +363,10 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 	if c := p.Tests[er.censusName]; c != nil {
 		er.census = c.Output.Kept()
 	}
-	learner := func(file string) bool { _, ok := er.Files[file]; return ok }
+	learner := func(file string) bool {
+		_, ok := er.Files[file]
+		return ok || opts.Own != nil && opts.Own(file)
+	}
 	points := er.Exercise.PointsFor
 	if er.Exercise.Slug == "" {
 		points = func(string) int { return 1 }

@@ -24,6 +24,11 @@ type Options struct {
 	// HintCommand is how the learner asks for the next hint, e.g.
 	// "conclab hint counter"; %s stands for the exercise's slug.
 	HintCommand string
+	// NoHints leaves out the pointer to the next hint (diagnose: a
+	// package has no hints).
+	NoHints bool
+	// Noun names what was graded in the summary: "exercises" if empty.
+	Noun string
 }
 
 // Write writes res to w in format.
@@ -106,7 +111,7 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 				fmt.Fprintf(&b, "    %s\n", l)
 			}
 		}
-		if e.Hint > 0 {
+		if e.Hint > 0 && !opts.NoHints {
 			fmt.Fprintf(&b, "  %s\n", th.Dim(fmt.Sprintf("Stuck? %s shows hint %d of 3.", fmt.Sprintf(opts.HintCommand, e.Slug), e.Hint)))
 		}
 	}
@@ -116,7 +121,10 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 			passed++
 		}
 	}
-	summary := fmt.Sprintf("%d of %d exercises passed, %d/%d points, in %.1fs", passed, len(res.Exercises), res.Points, res.MaxPoints, res.Duration)
+	if opts.Noun == "" {
+		opts.Noun = "exercises"
+	}
+	summary := fmt.Sprintf("%d of %d %s passed, %d/%d points, in %.1fs", passed, len(res.Exercises), opts.Noun, res.Points, res.MaxPoints, res.Duration)
 	if res.Passed {
 		summary = th.Finding(summary)
 	} else {
