@@ -33,8 +33,15 @@ func TestBankDeadlockIsDetectedAndExplained(t *testing.T) {
 			last[lanes[e.Lane]] = append(last[lanes[e.Lane]], string(e.Kind)+" "+e.Object)
 		}
 	}
-	assert.Equal(t, []string{"waiting Tom", "acquired Tom", "waiting Jack"}, last["Tom->Jack"])
-	assert.Equal(t, []string{"waiting Jack", "acquired Jack", "waiting Tom"}, last["Jack->Tom"])
+	assert.Equal(t, []string{"waiting Tom", "acquired Tom", "waiting Jack"}, tail(last["Tom->Jack"], 3))
+	assert.Equal(t, []string{"waiting Jack", "acquired Jack", "waiting Tom"}, tail(last["Jack->Tom"], 3))
+	assert.NotContains(t, r.Output, "transfers finished", "the transfers deadlocked, as forced")
+}
+
+// tail is the last n elements of s (all of s if shorter): a busy machine
+// may make the demo run its child twice.
+func tail(s []string, n int) []string {
+	return s[max(0, len(s)-n):]
 }
 
 func TestLockOrderConservesMoney(t *testing.T) {

@@ -12,10 +12,10 @@ import (
 // The old course: ten tasks of 2 s, at most 3 at once. Scaled to 0.4 s a
 // task, the four batches take about 1.6 s.
 const (
-	tasks     = 10
-	limit     = 3
-	taskWork  = 400 * time.Millisecond
-	semaphore = "sem"
+	tasks    = 10
+	limit    = 3
+	taskWork = 400 * time.Millisecond
+	semName  = "sem"
 )
 
 func bufferedChannel(ctx context.Context, s *lesson.Stage) error {
@@ -36,19 +36,19 @@ func bufferedChannel(ctx context.Context, s *lesson.Stage) error {
 			lane.Start()
 			defer lane.Done()
 
-			lane.Waiting(semaphore)
+			lane.Waiting(semName)
 			select {
 			case sem <- struct{}{}: // take a seat, or wait for one
 			case <-ctx.Done():
 				errs[i] = ctx.Err()
 				return
 			}
-			lane.Acquired(semaphore)
+			lane.Acquired(semName)
 			n := inside.enter(1)
 			lane.Printf("saving the universe (%d inside)", n)
 			errs[i] = s.Sleep(ctx, taskWork)
 			inside.leave(1)
-			lane.Released(semaphore)
+			lane.Released(semName)
 			<-sem // give the seat back
 		}()
 	}
