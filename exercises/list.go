@@ -5,6 +5,7 @@ package exercises
 var catalog = []Exercise{
 	counter,
 	ledger,
+	rwstore,
 	event,
 	queue,
 	pool,
