@@ -21,9 +21,11 @@
 package timeline
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -215,7 +217,8 @@ func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", theme.Heading(fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End))))
-	for i, name := range lanes {
+	for _, i := range rowOrder(lanes, perLane) {
+		name := lanes[i]
 		cells := laneCells(perLane[i], gridW, at, column)
 		row := colourCells(cells, i, theme)
 		note := ""
@@ -269,6 +272,65 @@ func describeCycle(a Analysis) string {
 		parts[i] = fmt.Sprintf("%s waits for %s, held by %s", l, s.Waiting, next)
 	}
 	return strings.Join(parts, "; ") + " (a cycle: nobody can move)"
+}
+
+// rowOrder sorts the lanes by when they first acquired something (or
+// first did anything), then by name with numbers in numeric order, so a
+// semaphore's batches read as a staircase and "task 10" follows "task 9".
+func rowOrder(lanes []string, perLane [][]lesson.Event) []int {
+	first := make([]time.Duration, len(lanes))
+	for i, evs := range perLane {
+		first[i] = time.Duration(1<<63 - 1)
+		for _, e := range evs {
+			if e.Kind == lesson.Acquired {
+				first[i] = e.At
+				break
+			}
+		}
+		if first[i] == time.Duration(1<<63-1) && len(evs) > 0 {
+			first[i] = evs[0].At
+		}
+	}
+	order := make([]int, len(lanes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if first[a] != first[b] {
+			return cmp.Compare(first[a], first[b])
+		}
+		return naturalCompare(lanes[a], lanes[b])
+	})
+	return order
+}
+
+// naturalCompare compares names with runs of digits as numbers.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da != "" && db != "" {
+			na, _ := strconv.Atoi(da)
+			nb, _ := strconv.Atoi(db)
+			if na != nb {
+				return cmp.Compare(na, nb)
+			}
+			a, b = a[len(da):], b[len(db):]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digits(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
 }
 
 // cell is one slice of one lane.

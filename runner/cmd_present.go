@@ -1,0 +1,80 @@
+package runner
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/conclab/conclab/lessons"
+	"github.com/conclab/conclab/runner/present"
+	"github.com/conclab/conclab/runner/progress"
+)
+
+func init() {
+	register(Command{
+		Name: "present", Args: "<lesson>", Summary: "present a lesson to a class: paced steps, predict, run, reveal, timeline", Order: 32,
+		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
+			var o runOptions
+			o.declare(fs)
+			return func(ctx context.Context, app *App, args []string) error {
+				if err := o.check(); err != nil {
+					return err
+				}
+				if len(args) != 1 {
+					return Usagef("present takes one lesson, e.g. conclab present 2 or conclab present race")
+				}
+				l, err := lessons.Find(args[0])
+				if err != nil {
+					return Usagef("%v", err)
+				}
+				var raceExe string
+				if o.race {
+					if raceExe, err = raceBinary(ctx, app); err != nil {
+						return err
+					}
+				}
+				po := present.Options{
+					In: app.Stdin, Out: app.Stdout, Width: app.Width, Height: 24,
+					Theme: app.Theme, Speed: o.speed, RaceExe: raceExe,
+					Screen: app.StdinTTY && app.StdoutTTY,
+					Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
+						return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+					},
+				}
+				if f, ok := app.Stdout.(*os.File); ok && app.StdoutTTY {
+					if _, h, err := term.GetSize(int(f.Fd())); err == nil && h > 10 {
+						po.Height = h
+					}
+				}
+				if f, ok := app.Stdin.(*os.File); ok && po.Screen {
+					// Keys without Enter between steps; the terminal's
+					// normal mode while a demo runs, so Ctrl-C stops it.
+					fd := int(f.Fd())
+					old, err := term.MakeRaw(fd)
+					if err != nil {
+						return fmt.Errorf("putting the terminal in raw mode: %v", err)
+					}
+					defer term.Restore(fd, old)
+					po.Out = crlfWriter{app.Stdout}
+					fmt.Fprint(po.Out, "\x1b[?25l") // hide the cursor
+					defer fmt.Fprint(po.Out, "\x1b[?25h")
+					po.DemoMode = func() func() {
+						raw, err := term.GetState(fd)
+						if err != nil {
+							return func() {}
+						}
+						_ = term.Restore(fd, old)
+						return func() { _ = term.Restore(fd, raw) }
+					}
+				}
+				app.Remember(func(st *progress.State) { st.OpenLesson(l.Slug) })
+				return present.Present(ctx, l, po)
+			}
+		},
+	})
+}

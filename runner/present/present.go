@@ -1,0 +1,470 @@
+// Package present is conclab's presentation mode: a lesson as a paced
+// slideshow for a class. Each step fills the screen: the lesson's text,
+// section by section, then for every demo its code, a question for the
+// class to predict, the live run, the answer next to what was measured,
+// and the timeline of what the goroutines did.
+//
+// Keys: Enter, space or → go on; b or ← go back; r runs a demo again; q
+// quits. On a terminal the screen is cleared between steps; otherwise (a
+// script on standard input, tests) the steps are printed one after the
+// other, and demos do not pause.
+package present
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/runner/timeline"
+)
+
+// Options are how a lesson is presented.
+type Options struct {
+	In  io.Reader // keys
+	Out io.Writer
+	// Screen clears the screen between steps and lets demos pause before
+	// their punchlines (a terminal).
+	Screen        bool
+	Width, Height int // of the terminal; 80x24 if unknown
+	Theme         lesson.Theme
+	Speed         float64 // demo speed: 0.25 is slow motion
+	RaceExe       string  // a -race build for racy demos, if any
+	// DemoMode is called before a demo runs and its result after: a
+	// terminal in raw mode goes back to normal there, so that Ctrl-C
+	// stops the demo (through Interrupt) and a pause waits for Enter.
+	DemoMode func() (restore func())
+	// Interrupt derives the context a demo runs in, e.g. one that
+	// signal.NotifyContext cancels on Ctrl-C.
+	Interrupt func(context.Context) (context.Context, context.CancelFunc)
+}
+
+// maxText is the widest column of text: on a projector's wide terminal
+// the slide is centred rather than stretched.
+const maxText = 100
+
+type kind int
+
+const (
+	textSlide kind = iota
+	codeSlide
+	predictSlide
+	runSlide
+	revealSlide
+	timelineSlide
+)
+
+// slide is one step of the presentation.
+type slide struct {
+	kind  kind
+	title string
+	body  []string
+	demo  int // index into the lesson's demos, for demo slides
+}
+
+// run is what a demo's run left behind.
+type run struct {
+	output string
+	stage  *lesson.Stage
+	err    error
+	race   string // the race detector's first report, if a child printed one
+}
+
+type presenter struct {
+	l      lesson.Lesson
+	o      Options
+	slides []slide
+	runs   map[int]*run
+	keys   <-chan byte
+}
+
+// Present shows lesson l until the last step is passed, q is pressed, or
+// the input ends.
+func Present(ctx context.Context, l lesson.Lesson, o Options) error {
+	if o.Theme == nil {
+		o.Theme = lesson.Plain{}
+	}
+	if o.Width <= 0 {
+		o.Width = 80
+	}
+	if o.Height <= 0 {
+		o.Height = 24
+	}
+	if o.Speed <= 0 {
+		o.Speed = 1
+	}
+	if o.DemoMode == nil {
+		o.DemoMode = func() func() { return func() {} }
+	}
+	if o.Interrupt == nil {
+		o.Interrupt = context.WithCancel
+	}
+	done := make(chan struct{})
+	defer close(done)
+	p := &presenter{l: l, o: o, runs: make(map[int]*run), keys: readKeys(o.In, done)}
+	p.slides = p.build()
+
+	for i := 0; i < len(p.slides); {
+		if err := p.show(ctx, i); err != nil {
+			return err
+		}
+		switch p.key(ctx) {
+		case next:
+			i++
+		case back:
+			i = max(0, i-1)
+		case rerun:
+			if p.slides[i].kind == runSlide {
+				delete(p.runs, p.slides[i].demo)
+			}
+		case quit:
+			fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(presentation ended)"))
+			return nil
+		}
+	}
+	fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(end of the lesson)"))
+	return nil
+}
+
+type action int
+
+const (
+	next action = iota
+	back
+	rerun
+	quit
+)
+
+// readKeys delivers the bytes of in one by one, until in ends or done is
+// closed.
+func readKeys(in io.Reader, done <-chan struct{}) <-chan byte {
+	keys := make(chan byte)
+	go func() {
+		defer close(keys)
+		buf := make([]byte, 64)
+		for {
+			n, err := in.Read(buf)
+			for _, b := range buf[:n] {
+				select {
+				case keys <- b:
+				case <-done:
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return keys
+}
+
+// key waits for a key that means something and says what.
+func (p *presenter) key(ctx context.Context) action {
+	for {
+		var k byte
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return quit
+		case k, ok = <-p.keys:
+		}
+		if !ok {
+			return quit
+		}
+		switch k {
+		case '\r', '\n', ' ', 'n', 'l':
+			return next
+		case 'b', 'h', 'p', 127:
+			return back
+		case 'r':
+			return rerun
+		case 'q', 3, 4: // q, Ctrl-C, Ctrl-D
+			return quit
+		case 0x1b: // arrows: ESC [ C (right) and ESC [ D (left)
+			if b, ok := <-p.keys; !ok || b != '[' {
+				continue
+			}
+			switch b, _ := <-p.keys; b {
+			case 'C', 'B':
+				return next
+			case 'D', 'A':
+				return back
+			}
+		}
+	}
+}
+
+// build lays out the steps: the title, the text section by section, then
+// each demo's code, question, run, answer and timeline.
+func (p *presenter) build() []slide {
+	l := p.l
+	w := p.textWidth()
+	room := p.o.Height - 8 // status, heading box, blank, footer
+	var slides []slide
+	intro, sections := splitSections(l.Text)
+	title := []string{"", l.Summary, ""}
+	title = append(title, wrap(intro, w)...)
+	slides = append(slides, pages(slide{kind: textSlide, title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title)}, title, room)...)
+	for _, s := range sections {
+		if strings.EqualFold(s.title, "Demos") {
+			continue // the demos follow, one by one
+		}
+		slides = append(slides, pages(slide{kind: textSlide, title: s.title}, wrap(s.body, w), room)...)
+	}
+	for i, d := range l.Demos {
+		code := excerpt(d, w, room-1)
+		slides = append(slides,
+			slide{kind: codeSlide, title: "Demo: " + d.Title, demo: i, body: code},
+			slide{kind: predictSlide, title: "Predict", demo: i, body: wrap(p.question(d), w)},
+			slide{kind: runSlide, title: "Run: " + d.Title, demo: i},
+			slide{kind: revealSlide, title: "The answer", demo: i},
+			slide{kind: timelineSlide, title: "What the goroutines did", demo: i},
+		)
+	}
+	return slides
+}
+
+// question is the demo's predict question: its own, the presenter's
+// table's, or one made from its title.
+func (p *presenter) question(d lesson.Demo) string {
+	if d.Predict != "" {
+		return d.Predict
+	}
+	if q, ok := questions[p.l.Slug+"/"+d.Name]; ok {
+		return q.predict
+	}
+	return fmt.Sprintf("%s: what will this demo show? Decide before it runs.", d.Title)
+}
+
+func (p *presenter) answer(d lesson.Demo) string {
+	if d.Answer != "" {
+		return d.Answer
+	}
+	if q, ok := questions[p.l.Slug+"/"+d.Name]; ok {
+		return q.answer
+	}
+	return ""
+}
+
+func (p *presenter) textWidth() int { return min(p.o.Width, maxText) - 4 }
+
+// show draws step i, running its demo if it is a run step seen for the
+// first time.
+func (p *presenter) show(ctx context.Context, i int) error {
+	s := p.slides[i]
+	th := p.o.Theme
+	var b bytes.Buffer
+	if p.o.Screen {
+		b.WriteString("\x1b[H\x1b[2J")
+	} else {
+		b.WriteString(th.Dim(fmt.Sprintf("──── step %d of %d ────", i+1, len(p.slides))) + "\n")
+	}
+	margin := strings.Repeat(" ", max(0, (p.o.Width-maxText)/2))
+	line := func(text string) { b.WriteString(margin + text + "\n") }
+	if p.o.Screen {
+		line(th.Dim(fmt.Sprintf("conclab · lesson %d %s · step %d of %d", p.l.Number, p.l.Slug, i+1, len(p.slides))))
+	}
+	for _, h := range banner(s.title, min(p.o.Width, maxText)) {
+		line(th.Heading(h))
+	}
+	line("")
+	footer := "Enter/space: next   b: back   q: quit"
+	switch s.kind {
+	case predictSlide:
+		for _, t := range s.body {
+			line(th.Finding(t))
+		}
+		line("")
+		line("Think about it, discuss, then press Enter to run the demo.")
+	case runSlide:
+		fmt.Fprint(p.o.Out, b.String())
+		b.Reset()
+		r, err := p.run(ctx, s.demo, margin)
+		if err != nil {
+			return err
+		}
+		if r.err != nil {
+			line(th.Warning(fmt.Sprintf("the demo failed: %v", r.err)))
+		}
+		line("")
+		footer = "Enter: reveal the answer   r: run it again   b: back   q: quit"
+	case revealSlide:
+		p.reveal(s.demo, line)
+	case timelineSlide:
+		r := p.runs[s.demo]
+		if r == nil {
+			line("(run the demo first: press b)")
+			break
+		}
+		var tl bytes.Buffer
+		_ = timeline.Render(&tl, r.stage.Lanes(), r.stage.Events(), min(p.o.Width, maxText), th)
+		for _, t := range strings.Split(strings.TrimRight(tl.String(), "\n"), "\n") {
+			line(t)
+		}
+	default:
+		for _, t := range s.body {
+			line(t)
+		}
+	}
+	if i == len(p.slides)-1 {
+		footer = "Enter: end   b: back   q: quit"
+	}
+	line(th.Dim(footer))
+	_, err := fmt.Fprint(p.o.Out, b.String())
+	return err
+}
+
+// run runs demo i live on the screen, once; later visits show what it
+// printed.
+func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error) {
+	if r, ok := p.runs[i]; ok {
+		fmt.Fprint(p.o.Out, r.output)
+		if r.race != "" {
+			fmt.Fprint(p.o.Out, r.race)
+		}
+		fmt.Fprintln(p.o.Out, p.o.Theme.Dim(margin+"(the recorded run: press r to run it again)"))
+		return r, nil
+	}
+	d := p.l.Demos[i]
+	fmt.Fprintln(p.o.Out, margin+"Claim: "+d.Claim)
+	fmt.Fprintln(p.o.Out)
+	restore := p.o.DemoMode()
+	defer restore()
+	ctx, stop := p.o.Interrupt(ctx)
+	defer stop()
+	var out bytes.Buffer
+	s := lesson.NewStage(lesson.Options{
+		Out:        io.MultiWriter(p.o.Out, &out),
+		Theme:      p.o.Theme,
+		Speed:      p.o.Speed,
+		Presenting: p.o.Screen,
+		PauseFunc:  p.pause,
+		Lesson:     p.l.Slug,
+		RaceExe:    p.o.RaceExe,
+	})
+	child, err := lesson.Play(ctx, s, d)
+	r := &run{output: "Claim: " + d.Claim + "\n\n" + out.String(), stage: s, err: err}
+	if child != nil && strings.Contains(child.Stderr, "WARNING: DATA RACE") {
+		r.race = p.o.Theme.Warning(fmt.Sprintf("The race detector printed %d DATA RACE report(s) (conclab run %s %s --race shows them in full).",
+			strings.Count(child.Stderr, "WARNING: DATA RACE"), p.l.Slug, d.Name)) + "\n"
+		fmt.Fprint(p.o.Out, r.race)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(p.o.Out, p.o.Theme.Warning("interrupted: the demo was stopped"))
+		r.err = ctx.Err()
+	}
+	p.runs[i] = r
+	return r, nil
+}
+
+// pause waits for a key before a demo's punchline.
+func (p *presenter) pause(ctx context.Context, prompt string) error {
+	fmt.Fprintln(p.o.Out, p.o.Theme.Finding("▸ "+prompt)+p.o.Theme.Dim("  (Enter)"))
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case k, ok := <-p.keys:
+			if !ok || k == '\n' || k == '\r' || k == ' ' {
+				return nil
+			}
+		}
+	}
+}
+
+// reveal shows the answer: the expected one, the claim, and what this run
+// measured.
+func (p *presenter) reveal(i int, line func(string)) {
+	d := p.l.Demos[i]
+	th := p.o.Theme
+	w := p.textWidth()
+	if a := p.answer(d); a != "" {
+		for _, t := range wrap(a, w) {
+			line(th.Finding(t))
+		}
+		line("")
+	}
+	for _, t := range wrap("Claim: "+d.Claim, w) {
+		line(t)
+	}
+	r := p.runs[i]
+	if r == nil {
+		return
+	}
+	line("")
+	fs := r.stage.Findings()
+	if len(fs) == 0 {
+		line(th.Dim("(this run measured nothing)"))
+	} else {
+		line("Measured this run:")
+	}
+	for _, f := range fs {
+		line(th.Finding("  » " + f.String()))
+	}
+	if r.err != nil {
+		line(th.Warning(fmt.Sprintf("(the run ended with an error: %v)", r.err)))
+	}
+}
+
+// banner draws a heading large: letter-spaced capitals in a box, or plain
+// capitals when spaced ones do not fit.
+func banner(title string, width int) []string {
+	inner := width - 4
+	text := strings.ToUpper(title)
+	if spaced := letterSpace(text); len([]rune(spaced)) <= inner-2 {
+		text = spaced
+	}
+	if r := []rune(text); len(r) > inner-2 {
+		text = string(r[:inner-3]) + "…"
+	}
+	n := len([]rune(text)) + 2
+	return []string{
+		"┏" + strings.Repeat("━", n+2) + "┓",
+		"┃  " + text + "  ┃",
+		"┗" + strings.Repeat("━", n+2) + "┛",
+	}
+}
+
+func letterSpace(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 {
+			b.WriteRune(' ')
+		}
+		if r == ' ' {
+			b.WriteString("  ")
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// pages splits a long body over several slides of at most room lines.
+func pages(s slide, body []string, room int) []slide {
+	room = max(room, 5)
+	for len(body) > 0 && strings.TrimSpace(body[len(body)-1]) == "" {
+		body = body[:len(body)-1]
+	}
+	var out []slide
+	for len(body) > room {
+		cut := room
+		// Prefer to break at a blank line in the lower half.
+		for c := room; c > room/2; c-- {
+			if strings.TrimSpace(body[c-1]) == "" {
+				cut = c
+				break
+			}
+		}
+		page := s
+		page.body = body[:cut]
+		out = append(out, page)
+		body = body[cut:]
+		s.title = strings.TrimSuffix(s.title, " (continued)") + " (continued)"
+	}
+	s.body = body
+	return append(out, s)
+}
