@@ -152,6 +152,26 @@ func TestParseDumpTestTimeout(t *testing.T) {
 	assert.Equal(t, "", alarm.WaitingOn(), "the alarm goroutine is running")
 }
 
+func TestParseDumpTestTimeoutJSON(t *testing.T) {
+	// The grading engine reads go test -json: the dump arrives one line
+	// per test2json event.
+	gs := traceback.ParseDump(recording(t, "timeout.json"))
+	goldenJSON(t, "timeout-json.json", gs)
+	require.Len(t, gs, 5)
+	var waits []string
+	for _, g := range gs {
+		waits = append(waits, g.WaitingOn())
+	}
+	assert.ElementsMatch(t, []string{"", traceback.ChanReceive, traceback.WaitGroupWait, traceback.MutexLock, traceback.MutexLock}, waits)
+	for _, g := range gs {
+		if g.WaitingOn() == traceback.MutexLock {
+			f, ok := traceback.UserFrame(g.Frames, nil)
+			require.True(t, ok)
+			assert.Equal(t, "transfer_test.go:20", f.Short())
+		}
+	}
+}
+
 func TestParseDumpGoleak(t *testing.T) {
 	text := recording(t, "leak.txt")
 	require.Contains(t, text, "found unexpected goroutines")
@@ -313,6 +333,21 @@ func TestSourceLines(t *testing.T) {
 	assert.Nil(t, traceback.SourceLines("/no/such/file.go", 3, 1))
 }
 
+func TestSourceLinesFrom(t *testing.T) {
+	files := map[string]string{"/embedded/a.go": "package a\r\n\r\nfunc f() {\r\n\tx++\r\n}\r\n"}
+	read := func(file string) ([]byte, error) {
+		if text, ok := files[file]; ok {
+			return []byte(text), nil
+		}
+		return nil, os.ErrNotExist
+	}
+	assert.Equal(t, []string{"  3 | func f() {", "> 4 |     x++", "  5 | }"}, traceback.SourceLinesFrom(read, "/embedded/a.go", 4, 1))
+	assert.Equal(t, []string{"> 1 | package a", "  2 |"}, traceback.SourceLinesFrom(read, "/embedded/a.go", 1, 1), "context is cut at the start")
+	assert.Nil(t, traceback.SourceLinesFrom(read, "/embedded/a.go", 6, 0), "past the end")
+	assert.Nil(t, traceback.SourceLinesFrom(read, "/elsewhere.go", 1, 0))
+	assert.Nil(t, traceback.SourceLinesFrom(nil, "/embedded/a.go", 1, 0))
+}
+
 func TestUserFrame(t *testing.T) {
 	frames := []traceback.Frame{
 		{Func: "runtime.gopark", File: "/usr/local/go/src/runtime/proc.go", Line: 460},
@@ -335,7 +370,7 @@ func TestUserFrame(t *testing.T) {
 // FuzzParse feeds cut and mangled recordings to both parsers: they must
 // never panic, whatever they are given.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"sigquit.txt", "deadlock.txt", "timeout.txt", "leak.txt", "mapwrites.txt", "race.txt", "racetest.txt", "racetest.json"} {
+	for _, name := range []string{"sigquit.txt", "deadlock.txt", "timeout.txt", "leak.txt", "mapwrites.txt", "race.txt", "racetest.txt", "racetest.json", "timeout.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -23,5 +23,6 @@ go run ./mapwrites > $out/mapwrites.txt 2>&1
 go test -race -v -count=1 ./racetest > $out/racetest.txt 2>&1
 go test -race -json -count=1 ./racetest > $out/racetest.json 2>&1
 go test -count=1 -timeout 2s ./timeouttest > $out/timeout.txt 2>&1
+go test -json -count=1 -timeout 2s ./timeouttest > $out/timeout.json 2>&1
 go test -count=1 ./leaktest > $out/leak.txt 2>&1
 exit 0
