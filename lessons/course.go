@@ -12,6 +12,7 @@ import (
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
 	race "github.com/conclab/conclab/lessons/02-race"
 	mutex "github.com/conclab/conclab/lessons/03-mutex"
+	rwmutex "github.com/conclab/conclab/lessons/04-rwmutex"
 	deadlock "github.com/conclab/conclab/lessons/05-deadlock"
 	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
 	events "github.com/conclab/conclab/lessons/07-events"
@@ -25,6 +26,7 @@ func All() []lesson.Lesson {
 		goroutines.Lesson,
 		race.Lesson,
 		mutex.Lesson,
+		rwmutex.Lesson,
 		deadlock.Lesson,
 		semaphore.Lesson,
 		events.Lesson,
