@@ -110,22 +110,38 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 		if err := p.show(ctx, i); err != nil {
 			return err
 		}
-		switch p.key(ctx) {
-		case next:
-			i++
-		case back:
-			i = max(0, i-1)
-		case rerun:
-			if p.slides[i].kind == runSlide {
-				delete(p.runs, p.slides[i].demo)
-			}
-		case quit:
+		var ok bool
+		if i, ok = p.move(ctx, i); !ok {
 			fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(presentation ended)"))
 			return nil
 		}
 	}
 	fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(end of the lesson)"))
 	return nil
+}
+
+// move waits for a key that changes what is on the screen and returns
+// the step to show next (i itself to run its demo again), or false to
+// quit. Keys that would change nothing (b on the first step, r where
+// nothing runs) are ignored rather than redrawing the same step.
+func (p *presenter) move(ctx context.Context, i int) (int, bool) {
+	for {
+		switch p.key(ctx) {
+		case next:
+			return i + 1, true
+		case back:
+			if i > 0 {
+				return i - 1, true
+			}
+		case rerun:
+			if p.slides[i].kind == runSlide {
+				delete(p.runs, p.slides[i].demo)
+				return i, true
+			}
+		case quit:
+			return i, false
+		}
+	}
 }
 
 type action int
@@ -163,13 +179,14 @@ func readKeys(in io.Reader, done <-chan struct{}) <-chan byte {
 
 // key waits for a key that means something and says what.
 func (p *presenter) key(ctx context.Context) action {
+	pending := -1 // a key read after a lone ESC, to be taken next
 	for {
 		var k byte
 		var ok bool
-		select {
-		case <-ctx.Done():
-			return quit
-		case k, ok = <-p.keys:
+		if pending >= 0 {
+			k, ok, pending = byte(pending), true, -1
+		} else {
+			k, ok = p.next(ctx)
 		}
 		if !ok {
 			return quit
@@ -184,16 +201,31 @@ func (p *presenter) key(ctx context.Context) action {
 		case 'q', 3, 4: // q, Ctrl-C, Ctrl-D
 			return quit
 		case 0x1b: // arrows: ESC [ C (right) and ESC [ D (left)
-			if b, ok := <-p.keys; !ok || b != '[' {
+			b, ok := p.next(ctx)
+			if !ok {
+				return quit
+			}
+			if b != '[' {
+				pending = int(b) // a lone Esc: the key after it counts
 				continue
 			}
-			switch b, _ := <-p.keys; b {
+			switch b, _ := p.next(ctx); b {
 			case 'C', 'B':
 				return next
 			case 'D', 'A':
 				return back
 			}
 		}
+	}
+}
+
+// next is the next byte of input; false when the input or ctx ended.
+func (p *presenter) next(ctx context.Context) (byte, bool) {
+	select {
+	case <-ctx.Done():
+		return 0, false
+	case k, ok := <-p.keys:
+		return k, ok
 	}
 }
 

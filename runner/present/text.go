@@ -198,26 +198,59 @@ func source(d lesson.Demo) ([]string, bool) {
 	if err != nil {
 		return nil, false
 	}
-	for _, decl := range f.Decls {
-		fd, ok := decl.(*ast.FuncDecl)
-		if !ok {
-			continue
+	// The innermost function around the entry: a demo written as a
+	// closure shows the closure, not the function that builds the lesson
+	// (which may hold the answer to the predict question).
+	first, last := 0, 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		var doc *ast.CommentGroup
+		switch fn := n.(type) {
+		case *ast.FuncDecl:
+			doc = fn.Doc
+		case *ast.FuncLit:
+		default:
+			return true
 		}
-		start, end := fset.Position(fd.Pos()).Line, fset.Position(fd.End()).Line
-		if fd.Doc != nil {
-			start = fset.Position(fd.Doc.Pos()).Line
-		}
+		start, end := fset.Position(n.Pos()).Line, fset.Position(n.End()).Line
 		if line < start || line > end {
+			return false
+		}
+		if doc != nil {
+			start = fset.Position(doc.Pos()).Line
+		}
+		first, last = start, end
+		return true
+	})
+	if first == 0 {
+		return nil, false
+	}
+	var lines []string
+	sc := bufio.NewScanner(strings.NewReader(string(src)))
+	for n := 1; sc.Scan(); n++ {
+		if n >= first && n <= last {
+			lines = append(lines, sc.Text())
+		}
+	}
+	return dedent(lines), true
+}
+
+// dedent removes the tabs that all lines share, so a closure starts at
+// the left margin.
+func dedent(lines []string) []string {
+	common := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		var lines []string
-		sc := bufio.NewScanner(strings.NewReader(string(src)))
-		for n := 1; sc.Scan(); n++ {
-			if n >= start && n <= end {
-				lines = append(lines, sc.Text())
-			}
+		n := len(l) - len(strings.TrimLeft(l, "\t"))
+		if common < 0 || n < common {
+			common = n
 		}
-		return lines, true
 	}
-	return nil, false
+	for i, l := range lines {
+		if len(l) >= common && common > 0 {
+			lines[i] = l[common:]
+		}
+	}
+	return lines
 }

@@ -1,0 +1,156 @@
+package present_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/runner/present"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// twoWorkers is a small real demo: two goroutines take one mutex in turn.
+func twoWorkers(ctx context.Context, s *lesson.Stage) error {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	total := 0
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lane := s.Lane([]string{"alice", "bob"}[i])
+			lane.Start()
+			defer lane.Done()
+			lane.Waiting("mu")
+			mu.Lock()
+			lane.Acquired("mu")
+			total++
+			_ = s.Sleep(ctx, 20*time.Millisecond)
+			lane.Released("mu")
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if err := s.Pause(ctx, "how many increments arrived?"); err != nil {
+		return err
+	}
+	s.Finding("total", float64(total), "increments")
+	return nil
+}
+
+var runs atomic.Int32
+
+func testLesson() lesson.Lesson {
+	return lesson.Lesson{
+		Number: 9, Slug: "demo", Title: "A test lesson", Summary: "one line",
+		Text: "# A test lesson\n\nIntro text.\n\n## First idea\n\nA paragraph about **mutexes** that is long enough to be wrapped at the width of a small terminal, twice over.\n\n- a list item\n- another\n\n```go\nmu.Lock()\n```\n\n## Demos\n\nskipped\n\n## Recap\n\nLock it.\n",
+		Demos: []lesson.Demo{{
+			Name: "two-workers", Title: "Two workers", Claim: "both increments arrive",
+			Predict: "Two goroutines add 1 under a mutex. What will total show?",
+			Answer:  "2: the mutex lets one in at a time.",
+			Run: func(ctx context.Context, s *lesson.Stage) error {
+				runs.Add(1)
+				return twoWorkers(ctx, s)
+			},
+		}},
+	}
+}
+
+func present1(t *testing.T, keys string, width int) string {
+	t.Helper()
+	var out bytes.Buffer
+	err := present.Present(context.Background(), testLesson(), present.Options{In: strings.NewReader(keys), Out: &out, Width: width, Height: 24, Speed: 10})
+	require.NoError(t, err)
+	return out.String()
+}
+
+func TestWholeLesson(t *testing.T) {
+	runs.Store(0)
+	out := present1(t, strings.Repeat("\n", 20), 80)
+	// The title with the summary and the intro, first idea, recap; then
+	// the demo's code, predict, run, answer, timeline.
+	assert.Contains(t, out, "step 8 of 8")
+	assert.NotContains(t, out, "step 9 of")
+	assert.NotContains(t, out, "skipped", "the Demos section is replaced by the demos themselves")
+	assert.Contains(t, out, "┃  L E S S O N    9 :    A    T E S T    L E S S O N  ┃")
+	assert.Contains(t, out, "A paragraph about mutexes", "markdown emphasis is dropped")
+	assert.Contains(t, out, "  - a list item")
+	assert.Contains(t, out, "    mu.Lock()")
+	// The predict question comes before the run, the answer after it.
+	q := strings.Index(out, "Two goroutines add 1 under a mutex. What will total show?")
+	r := strings.Index(out, "» total: 2 increments")
+	a := strings.Index(out, "2: the mutex lets one in at a time.")
+	require.True(t, q >= 0 && r >= 0 && a >= 0, out)
+	assert.Less(t, q, r, "the question is asked before the demo runs")
+	assert.Less(t, r, a, "the answer is revealed after the run")
+	assert.Contains(t, out[a:], "  » total: 2 increments", "the answer shows what this run measured")
+	assert.Contains(t, out, "mu: held by at most 1 lane at once", "the timeline follows the answer")
+	assert.Contains(t, out, "(end of the lesson)")
+	assert.Equal(t, int32(1), runs.Load())
+	// The demo's source excerpt is read from this file: the closure
+	// itself, not testLesson around it (which holds the answer).
+	assert.Contains(t, out, "Run: func(ctx context.Context, s *lesson.Stage) error {\n    runs.Add(1)")
+	assert.NotContains(t, out, "func testLesson()")
+	for i, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 100, "line %d: %q", i+1, line)
+	}
+}
+
+func TestBackShowsTheRecordedRun(t *testing.T) {
+	runs.Store(0)
+	// Go to the run (step 6), back to the question, forward again: the
+	// demo does not run twice. Then r runs it again, and q quits.
+	out := present1(t, strings.Repeat(" ", 5)+"b"+" "+"r"+"q", 80)
+	assert.Equal(t, int32(2), runs.Load(), "one run, then one more for r")
+	assert.Equal(t, 2, strings.Count(out, "step 5 of 8"), "b went back to the question")
+	assert.Equal(t, 3, strings.Count(out, "step 6 of 8"), "the run, the recorded run, the run again")
+	assert.Equal(t, 1, strings.Count(out, "(the recorded run: press r to run it again)"))
+	assert.Less(t, strings.Index(out, "(the recorded run"), strings.LastIndex(out, "» total: 2 increments"), "r ran it after the recorded run was shown")
+	assert.Contains(t, out, "(presentation ended)")
+	assert.NotContains(t, out, "T H E    A N S W E R", "q quit before the answer")
+	assert.NotContains(t, out, "step 7 of 8")
+}
+
+func TestBackAtStartAndArrows(t *testing.T) {
+	out := present1(t, "bb\x1b[C\x1b[Dq", 80)
+	assert.Equal(t, 2, strings.Count(out, "step 1 of 8"), "b at the start changes nothing (no redraw), ← comes back")
+	assert.Equal(t, 1, strings.Count(out, "step 2 of 8"), "→ advances")
+	assert.Contains(t, out, "(presentation ended)")
+}
+
+func TestIgnoredKeys(t *testing.T) {
+	runs.Store(0)
+	// r on a text step, x, and a lone Esc change nothing; the q after
+	// the Esc still quits.
+	out := present1(t, "rx\x1bq", 80)
+	assert.Equal(t, 1, strings.Count(out, "step 1 of 8"))
+	assert.Contains(t, out, "(presentation ended)")
+	assert.Equal(t, int32(0), runs.Load())
+}
+
+func TestInputEnds(t *testing.T) {
+	// A script that stops early ends the presentation instead of waiting.
+	out := present1(t, "  ", 80)
+	assert.Contains(t, out, "step 3 of 8")
+	assert.NotContains(t, out, "step 4 of 8")
+	assert.Contains(t, out, "(presentation ended)")
+}
+
+func TestWideAndNarrow(t *testing.T) {
+	wide := present1(t, "q", 160)
+	assert.Contains(t, wide, strings.Repeat(" ", 30)+"┏", "a wide terminal centres the slide")
+	narrow := present1(t, "q", 40)
+	for _, line := range strings.Split(narrow, "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 40, "%q", line)
+	}
+}
