@@ -17,6 +17,7 @@ import (
 	semaphore "github.com/conclab/conclab/lessons/06-semaphore"
 	events "github.com/conclab/conclab/lessons/07-events"
 	queues "github.com/conclab/conclab/lessons/08-queues"
+	pools "github.com/conclab/conclab/lessons/09-pools"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -31,6 +32,7 @@ func All() []lesson.Lesson {
 		semaphore.Lesson,
 		events.Lesson,
 		queues.Lesson,
+		pools.Lesson,
 	}
 }
 
