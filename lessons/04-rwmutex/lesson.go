@@ -29,7 +29,7 @@ var Lesson = lesson.Lesson{
 		{
 			Name:  "short-critical-section",
 			Title: "When RWMutex is no faster",
-			Claim: "with a tiny critical section, or many writers, an RWMutex buys little or nothing over a Mutex",
+			Claim: "with a critical section of a few nanoseconds, or nobody to share with, an RWMutex buys little or nothing over a Mutex",
 			Run:   shortCriticalSection,
 		},
 		{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/lessons/traceback"
 )
 
 // watchdog bounds the child that takes RLock twice; it gets there in
@@ -74,11 +75,16 @@ func writerBlocksReaders(ctx context.Context, s *lesson.Stage) error {
 	}
 	s.Finding("deadlocked", 1, "")
 	s.FindingDuration("child-ended-after", res.Elapsed)
-	for _, line := range strings.Split(res.Stderr, "\n") {
-		if strings.Contains(line, "RWMutex).RLock(") || strings.Contains(line, "RWMutex).Lock(") ||
-			strings.Contains(line, "04-rwmutex.rlockTwice") {
-			s.Say("    %s", strings.TrimSpace(line))
+	// Read the dump: who is blocked in which half of the RWMutex, and at
+	// which line of this lesson.
+	for _, g := range traceback.ParseDump(res.Stderr) {
+		on := g.WaitingOn()
+		if on != traceback.RWMutexRLock && on != traceback.RWMutexLock {
+			continue
 		}
+		s.Finding("blocked-in-"+strings.ToLower(strings.TrimPrefix(on, "RWMutex.")), 1, "goroutine")
+		at, _ := traceback.UserFrame(g.Frames, func(file string) bool { return strings.Contains(file, "04-rwmutex") })
+		s.Say("    goroutine %d is blocked in %s at %s", g.ID, on, at.Short())
 	}
 	s.Say("The writer waits for the reader to RUnlock. RWMutex favours a waiting writer, so the")
 	s.Say("reader's second RLock queues behind it. Each waits for the other: a deadlock.")
