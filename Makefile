@@ -42,8 +42,9 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
+# bench: lesson 4's Mutex vs RWMutex, 1 to 64 goroutines, ratio per row.
 bench:
-	@echo "benchmarks: none yet"
+	$(GO) run ./lessons/04-rwmutex/cmd/rwbench
 
 clean:
 	rm -f conclab
