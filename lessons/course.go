@@ -18,6 +18,7 @@ import (
 	events "github.com/conclab/conclab/lessons/07-events"
 	queues "github.com/conclab/conclab/lessons/08-queues"
 	pools "github.com/conclab/conclab/lessons/09-pools"
+	once "github.com/conclab/conclab/lessons/10-once"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -33,6 +34,7 @@ func All() []lesson.Lesson {
 		events.Lesson,
 		queues.Lesson,
 		pools.Lesson,
+		once.Lesson,
 	}
 }
 
