@@ -41,11 +41,8 @@ func TestRecorded(t *testing.T) {
 			if *update {
 				record(t, dir, stream)
 			}
-			f, err := os.Open(stream)
-			require.NoError(t, err, "no recording: run go test ./runner/grade -run TestRecorded -update")
-			defer f.Close()
 			x := grade.NewExecution(recordCap)
-			require.NoError(t, x.Read(f))
+			require.NoError(t, x.Read(bytes.NewReader(replay(t, dir, stream))))
 
 			er := judge(t, dir, x)
 			got := golden(t, er)
@@ -70,8 +67,37 @@ func record(t *testing.T, dir, stream string) {
 	cmd.Env = append(os.Environ(), "GORACE=halt_on_error=0 history_size=3", "GOFLAGS=-mod=mod")
 	out, _ := cmd.Output() // failing is what most of these packages do
 	require.NotEmpty(t, out, "go test in %s printed nothing", dir)
+	out = bytes.ReplaceAll(out, jsonPath(t, dir), []byte(dirPlaceholder))
 	require.NoError(t, os.MkdirAll(filepath.Dir(stream), 0o755))
 	require.NoError(t, os.WriteFile(stream, out, 0o644))
+}
+
+// dirPlaceholder stands, in a recording, for the absolute path of the
+// recorded package's folder: the checkout that recorded it and the one
+// that replays it (CI clones elsewhere) are not in the same place, and
+// the engine recognises the learner's lines by their absolute paths.
+const dirPlaceholder = "$PKGDIR"
+
+// replay reads a recording with the placeholder replaced by dir's
+// absolute path in this checkout.
+func replay(t *testing.T, dir, stream string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(stream)
+	require.NoError(t, err, "no recording: run go test ./runner/grade -run TestRecorded -update")
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	require.NotContains(t, string(b), root+"/", "%s holds an absolute path of the checkout that recorded it (re-record with -update)", stream)
+	return bytes.ReplaceAll(b, []byte(dirPlaceholder), jsonPath(t, dir))
+}
+
+// jsonPath is dir's absolute path as it appears inside a JSON string.
+func jsonPath(t *testing.T, dir string) []byte {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	require.NoError(t, err)
+	q, err := json.Marshal(abs)
+	require.NoError(t, err)
+	return q[1 : len(q)-1]
 }
 
 // judge decides the verdicts of the one package in x, with dir's non-test
