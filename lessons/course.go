@@ -19,6 +19,7 @@ import (
 	queues "github.com/conclab/conclab/lessons/08-queues"
 	pools "github.com/conclab/conclab/lessons/09-pools"
 	once "github.com/conclab/conclab/lessons/10-once"
+	contexts "github.com/conclab/conclab/lessons/11-context"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -35,6 +36,7 @@ func All() []lesson.Lesson {
 		queues.Lesson,
 		pools.Lesson,
 		once.Lesson,
+		contexts.Lesson,
 	}
 }
 
