@@ -114,6 +114,7 @@ func firstError(ctx context.Context, s *lesson.Stage) error {
 		started, completed, cancelled, skipped int
 	)
 	count := func(n *int) { mu.Lock(); *n++; mu.Unlock() }
+	var running gauge // proves the limit: never more than 3 inside at once
 	for i := range groupTasks {
 		g.Go(func() error {
 			if gctx.Err() != nil {
@@ -121,6 +122,8 @@ func firstError(ctx context.Context, s *lesson.Stage) error {
 				return nil
 			}
 			count(&started)
+			running.enter()
+			defer running.leave()
 			lane := s.Lane(fmt.Sprintf("task %d", i+1))
 			lane.Start()
 			defer lane.Done()
@@ -152,6 +155,7 @@ func firstError(ctx context.Context, s *lesson.Stage) error {
 	s.Finding("completed", float64(completed), "tasks")
 	s.Finding("cancelled", float64(cancelled), "tasks cut short")
 	s.Finding("skipped", float64(skipped), "tasks never started")
+	s.Finding("peak-running", float64(running.highest()), "tasks at once")
 	s.Say("The group's context was cancelled by the error: running tasks saw it in their")
 	s.Say("sleep, and the tasks g.Go started afterwards checked it first and did nothing.")
 	return nil

@@ -76,7 +76,6 @@ func TestOrderedMapRealTime(t *testing.T) {
 	r := lessontest.Run(t, pools.Lesson, "ordered-map", lessontest.Speed(1))
 	assert.Equal(t, 1.0, r.Finding(t, "results-in-order"))
 	assert.Positive(t, r.Finding(t, "out-of-order"), "tasks finished in input order: the demo shows nothing")
-	assert.NotEqual(t, 1.0, r.Finding(t, "first-finished"), "the slowest input finished first")
 }
 
 func TestFuturesTakeTheSlowestNotTheSum(t *testing.T) {
@@ -95,7 +94,7 @@ func TestFuturesRealTime(t *testing.T) {
 	r := lessontest.Run(t, pools.Lesson, "futures", lessontest.Speed(1))
 	assert.Less(t, r.Finding(t, "elapsed"), r.Finding(t, "sum")*0.9, "futures ran one after another")
 	assert.GreaterOrEqual(t, r.Finding(t, "elapsed"), 300*0.95)
-	assert.Equal(t, 3.0, r.Finding(t, "peak-running"), "the three copies should overlap")
+	assert.GreaterOrEqual(t, r.Finding(t, "peak-running"), 2.0, "the copies should overlap")
 	assert.Equal(t, 100.0, r.Finding(t, "progress"))
 }
 
@@ -108,6 +107,7 @@ func TestFirstErrorCancelsAndSkips(t *testing.T) {
 		assert.Equal(t, 3.0, r.Finding(t, "completed"))
 		assert.Equal(t, 2.0, r.Finding(t, "cancelled"))
 		assert.Equal(t, 14.0, r.Finding(t, "skipped"))
+		assert.Equal(t, 3.0, r.Finding(t, "peak-running"), "the limit of 3 was reached")
 		assert.Contains(t, r.Output, "disk full")
 	})
 }
@@ -115,7 +115,9 @@ func TestFirstErrorCancelsAndSkips(t *testing.T) {
 func TestFirstErrorRealTime(t *testing.T) {
 	// Exactly when tasks 1-3 end is up to the scheduler, so whether task 6
 	// starts before task 5 fails is too; the invariants hold either way.
-	r := lessontest.Run(t, pools.Lesson, "first-error", lessontest.Speed(4))
+	// Speed 1: task 5 fails 50 ms after it starts, a wide margin for
+	// tasks 1-3, which end together, to have ended.
+	r := lessontest.Run(t, pools.Lesson, "first-error", lessontest.Speed(1))
 	started, skipped := r.Finding(t, "started"), r.Finding(t, "skipped")
 	completed, cancelled := r.Finding(t, "completed"), r.Finding(t, "cancelled")
 	assert.Equal(t, 20.0, started+skipped, "every task either started or was skipped")
@@ -123,6 +125,7 @@ func TestFirstErrorRealTime(t *testing.T) {
 	assert.Equal(t, 3.0, completed, "tasks 1-3 end before task 5 can start, at the limit of 3")
 	assert.GreaterOrEqual(t, skipped, 13.0, "the tasks after the failure should be skipped")
 	assert.LessOrEqual(t, started, 6.0, "no more than 3 tasks after the first three")
+	assert.LessOrEqual(t, r.Finding(t, "peak-running"), 3.0, "SetLimit(3) let more than 3 run")
 }
 
 func TestSyncPoolCutsAllocations(t *testing.T) {
