@@ -3,30 +3,56 @@ package goroutines_test
 import (
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	goroutines "github.com/conclab/conclab/lessons/01-goroutines"
+	"github.com/conclab/conclab/lessons/lesson"
 	"github.com/conclab/conclab/lessons/lessontest"
 )
 
 func TestMain(m *testing.M) { lessontest.Main(m, goroutines.Lesson) }
 
 func TestSerialVsConcurrent(t *testing.T) {
-	r := lessontest.Run(t, goroutines.Lesson, "serial-vs-concurrent", lessontest.Speed(20))
+	r := lessontest.Run(t, goroutines.Lesson, "serial-vs-concurrent", lessontest.Speed(10))
 	serial, concurrent := r.Finding(t, "serial"), r.Finding(t, "concurrent")
-	// 10 steps against 5 at 50 ms each: 500 ms against 250 ms.
-	assert.GreaterOrEqual(t, serial, 500.0, "serial run took less than its ten steps")
-	assert.GreaterOrEqual(t, concurrent, 250.0, "concurrent run took less than five steps")
+	// 10 steps against 5 at 100 ms each: 1000 ms against 500 ms, so a
+	// loaded machine has 300 ms of slack before the last assertion fails.
+	assert.GreaterOrEqual(t, serial, 1000.0, "serial run took less than its ten steps")
+	assert.GreaterOrEqual(t, concurrent, 500.0, "concurrent run took less than five steps")
 	assert.Less(t, concurrent, serial*0.8, "running side by side should take about half as long")
 	assert.Contains(t, r.Output, "[sing]")
 	assert.Contains(t, r.Output, "[dance]")
+
+	// The timeline, not the clock: run one after the other, sing is done
+	// before dance starts; side by side, each starts before the other ends.
+	runs := map[string][]span{}
+	for _, e := range r.Stage.Events() {
+		name := r.Stage.Lanes()[e.Lane]
+		switch e.Kind {
+		case lesson.Started:
+			runs[name] = append(runs[name], span{from: e.At})
+		case lesson.Done:
+			runs[name][len(runs[name])-1].to = e.At
+		}
+	}
+	require.Len(t, runs["sing"], 2, "sing ran twice: serial, then concurrent")
+	require.Len(t, runs["dance"], 2, "dance ran twice")
+	assert.LessOrEqual(t, runs["sing"][0].to, runs["dance"][0].from, "serially, dance starts after sing is done")
+	sing, dance := runs["sing"][1], runs["dance"][1]
+	assert.True(t, sing.from < dance.to && dance.from < sing.to, "side by side, the two jobs overlap: %v %v", sing, dance)
 }
 
+// span is when a lane ran: from Started to Done.
+type span struct{ from, to time.Duration }
+
 func TestMainReturns(t *testing.T) {
-	// Speed 5: ticks every 40 ms, main returns after 200 ms, the worker
-	// would need 400 ms.
-	r := lessontest.Run(t, goroutines.Lesson, "main-returns", lessontest.Speed(5))
+	// Speed 2: ticks every 100 ms, main returns after 500 ms, the worker
+	// would need 1 s: the child process has 500 ms to exit, plenty even on
+	// a loaded machine (a -race child no longer sleeps 1 s at exit).
+	r := lessontest.Run(t, goroutines.Lesson, "main-returns", lessontest.Speed(2))
 	assert.Zero(t, r.Finding(t, "worker-finished-early-return"), "main returned first: the worker must not finish")
 	assert.Positive(t, r.Finding(t, "ticks-before-exit"), "the ticker ran while main slept")
 	assert.Equal(t, 1.0, r.Finding(t, "worker-finished-with-wait"), "with wg.Wait the worker finishes")

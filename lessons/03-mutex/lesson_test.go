@@ -46,11 +46,15 @@ func TestInvariantLocked(t *testing.T) {
 }
 
 func TestLockScope(t *testing.T) {
-	// Speed 10: each worker sleeps 20 ms.
-	r := lessontest.Run(t, mutex.Lesson, "lock-scope", lessontest.Speed(10))
+	// Speed 5: each worker sleeps 40 ms, ten in a row take 400 ms; side by
+	// side about 40 ms, with room for a loaded machine.
+	r := lessontest.Run(t, mutex.Lesson, "lock-scope", lessontest.Speed(5))
+	// Counted, not timed: the lock lets one sleeper in at a time.
+	assert.Equal(t, 1.0, r.Finding(t, "sleeping-at-once-inside"), "inside the lock the workers sleep one at a time")
+	assert.Greater(t, r.Finding(t, "sleeping-at-once-outside"), 1.0, "outside the lock the workers sleep side by side")
 	inside, outside := r.Finding(t, "inside-ms"), r.Finding(t, "outside-ms")
-	assert.GreaterOrEqual(t, inside, 200.0, "ten 20 ms sleeps in a row under the lock take at least 200 ms")
-	assert.GreaterOrEqual(t, outside, 20.0, "each worker still sleeps 20 ms")
+	assert.GreaterOrEqual(t, inside, 400.0, "ten 40 ms sleeps in a row under the lock take at least 400 ms")
+	assert.GreaterOrEqual(t, outside, 40.0, "each worker still sleeps 40 ms")
 	assert.Less(t, outside*3, inside, "outside the lock the sleeps overlap: several times faster")
 }
 
