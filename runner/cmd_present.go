@@ -46,6 +46,12 @@ func init() {
 						return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 					},
 				}
+				if !po.Screen {
+					// No one at a terminal to press keys (a pipe, CI, a
+					// file): never wait, print the whole lesson instead.
+					po.In = nil
+					app.Warnf("not a terminal: presenting every step of lesson %d without waiting for keys", l.Number)
+				}
 				if f, ok := app.Stdout.(*os.File); ok && app.StdoutTTY {
 					if _, h, err := term.GetSize(int(f.Fd())); err == nil && h > 10 {
 						po.Height = h

@@ -5,9 +5,9 @@
 // and the timeline of what the goroutines did.
 //
 // Keys: Enter, space or → go on; b or ← go back; r runs a demo again; q
-// quits. On a terminal the screen is cleared between steps; otherwise (a
-// script on standard input, tests) the steps are printed one after the
-// other, and demos do not pause.
+// quits. On a terminal the screen is cleared between steps; otherwise the
+// steps are printed one after the other, demos do not pause, and without
+// any input at all the whole lesson runs through as a transcript.
 package present
 
 import (
@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
 	"github.com/conclab/conclab/runner/timeline"
@@ -23,7 +25,10 @@ import (
 
 // Options are how a lesson is presented.
 type Options struct {
-	In  io.Reader // keys
+	// In gives the keys. Without it (nil) the presentation runs
+	// through: every step in order, each demo run once, nothing waited
+	// for, a transcript of the lesson.
+	In  io.Reader
 	Out io.Writer
 	// Screen clears the screen between steps and lets demos pause before
 	// their punchlines (a terminal).
@@ -66,10 +71,9 @@ type slide struct {
 
 // run is what a demo's run left behind.
 type run struct {
-	output string
+	output string // as it was shown: wrapped, with the margin
 	stage  *lesson.Stage
 	err    error
-	race   string // the race detector's first report, if a child printed one
 }
 
 type presenter struct {
@@ -77,7 +81,12 @@ type presenter struct {
 	o      Options
 	slides []slide
 	runs   map[int]*run
-	keys   <-chan byte
+	keys   <-chan key
+	// typedAhead is when the last live demo ended: on a terminal, keys
+	// read before it were pressed during the demo (and not taken by its
+	// pauses), and must not skip the slides that follow it.
+	typedAhead time.Time
+	live       *lineWriter // the running demo's output
 }
 
 // Present shows lesson l until the last step is passed, q is pressed, or
@@ -103,7 +112,10 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 	}
 	done := make(chan struct{})
 	defer close(done)
-	p := &presenter{l: l, o: o, runs: make(map[int]*run), keys: readKeys(o.In, done)}
+	p := &presenter{l: l, o: o, runs: make(map[int]*run)}
+	if o.In != nil {
+		p.keys = readKeys(o.In, done)
+	}
 	p.slides = p.build()
 
 	for i := 0; i < len(p.slides); {
@@ -125,6 +137,9 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 // quit. Keys that would change nothing (b on the first step, r where
 // nothing runs) are ignored rather than redrawing the same step.
 func (p *presenter) move(ctx context.Context, i int) (int, bool) {
+	if p.keys == nil {
+		return i + 1, ctx.Err() == nil
+	}
 	for {
 		switch p.key(ctx) {
 		case next:
@@ -153,18 +168,25 @@ const (
 	quit
 )
 
+// key is one byte of input and when it was read.
+type key struct {
+	b  byte
+	at time.Time
+}
+
 // readKeys delivers the bytes of in one by one, until in ends or done is
 // closed.
-func readKeys(in io.Reader, done <-chan struct{}) <-chan byte {
-	keys := make(chan byte)
+func readKeys(in io.Reader, done <-chan struct{}) <-chan key {
+	keys := make(chan key)
 	go func() {
 		defer close(keys)
 		buf := make([]byte, 64)
 		for {
 			n, err := in.Read(buf)
+			at := time.Now()
 			for _, b := range buf[:n] {
 				select {
-				case keys <- b:
+				case keys <- key{b, at}:
 				case <-done:
 					return
 				}
@@ -221,11 +243,16 @@ func (p *presenter) key(ctx context.Context) action {
 
 // next is the next byte of input; false when the input or ctx ended.
 func (p *presenter) next(ctx context.Context) (byte, bool) {
-	select {
-	case <-ctx.Done():
-		return 0, false
-	case k, ok := <-p.keys:
-		return k, ok
+	for {
+		select {
+		case <-ctx.Done():
+			return 0, false
+		case k, ok := <-p.keys:
+			if ok && k.at.Before(p.typedAhead) {
+				continue
+			}
+			return k.b, ok
+		}
 	}
 }
 
@@ -237,7 +264,7 @@ func (p *presenter) build() []slide {
 	room := p.o.Height - 8 // status, heading box, blank, footer
 	var slides []slide
 	intro, sections := splitSections(l.Text)
-	title := []string{"", l.Summary, ""}
+	title := append(wrap(l.Summary, w), "")
 	title = append(title, wrap(intro, w)...)
 	slides = append(slides, pages(slide{kind: textSlide, title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title)}, title, room)...)
 	for _, s := range sections {
@@ -344,7 +371,9 @@ func (p *presenter) show(ctx context.Context, i int) error {
 	if i == len(p.slides)-1 {
 		footer = "Enter: end   b: back   q: quit"
 	}
-	line(th.Dim(footer))
+	if p.keys != nil {
+		line(th.Dim(footer))
+	}
 	_, err := fmt.Fprint(p.o.Out, b.String())
 	return err
 }
@@ -354,53 +383,56 @@ func (p *presenter) show(ctx context.Context, i int) error {
 func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error) {
 	if r, ok := p.runs[i]; ok {
 		fmt.Fprint(p.o.Out, r.output)
-		if r.race != "" {
-			fmt.Fprint(p.o.Out, r.race)
-		}
 		fmt.Fprintln(p.o.Out, p.o.Theme.Dim(margin+"(the recorded run: press r to run it again)"))
 		return r, nil
 	}
+	// The claim is not shown before the run: it would answer the
+	// predict question. The answer step shows it next to the findings.
 	d := p.l.Demos[i]
-	fmt.Fprintln(p.o.Out, margin+"Claim: "+d.Claim)
-	fmt.Fprintln(p.o.Out)
 	restore := p.o.DemoMode()
 	defer restore()
 	ctx, stop := p.o.Interrupt(ctx)
 	defer stop()
 	var out bytes.Buffer
+	live := &lineWriter{w: io.MultiWriter(p.o.Out, &out), margin: margin, width: p.textWidth()}
+	p.live = live
 	s := lesson.NewStage(lesson.Options{
-		Out:        io.MultiWriter(p.o.Out, &out),
+		Out:        live,
 		Theme:      p.o.Theme,
 		Speed:      p.o.Speed,
-		Presenting: p.o.Screen,
+		Presenting: p.o.Screen && p.keys != nil,
 		PauseFunc:  p.pause,
 		Lesson:     p.l.Slug,
 		RaceExe:    p.o.RaceExe,
 	})
 	child, err := lesson.Play(ctx, s, d)
-	r := &run{output: "Claim: " + d.Claim + "\n\n" + out.String(), stage: s, err: err}
+	r := &run{stage: s, err: err}
 	if child != nil && strings.Contains(child.Stderr, "WARNING: DATA RACE") {
-		r.race = p.o.Theme.Warning(fmt.Sprintf("The race detector printed %d DATA RACE report(s) (conclab run %s %s --race shows them in full).",
-			strings.Count(child.Stderr, "WARNING: DATA RACE"), p.l.Slug, d.Name)) + "\n"
-		fmt.Fprint(p.o.Out, r.race)
+		fmt.Fprintln(live, p.o.Theme.Warning(fmt.Sprintf("The race detector printed %d DATA RACE report(s) (conclab run %s %s --race shows them in full).",
+			strings.Count(child.Stderr, "WARNING: DATA RACE"), p.l.Slug, d.Name)))
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(p.o.Out, p.o.Theme.Warning("interrupted: the demo was stopped"))
+		fmt.Fprintln(live, p.o.Theme.Warning("interrupted: the demo was stopped"))
 		r.err = ctx.Err()
 	}
+	live.Flush()
+	r.output = out.String()
 	p.runs[i] = r
+	if p.o.Screen {
+		p.typedAhead = time.Now()
+	}
 	return r, nil
 }
 
 // pause waits for a key before a demo's punchline.
 func (p *presenter) pause(ctx context.Context, prompt string) error {
-	fmt.Fprintln(p.o.Out, p.o.Theme.Finding("▸ "+prompt)+p.o.Theme.Dim("  (Enter)"))
+	fmt.Fprintln(p.live, p.o.Theme.Finding("▸ "+prompt)+p.o.Theme.Dim("  (Enter)"))
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case k, ok := <-p.keys:
-			if !ok || k == '\n' || k == '\r' || k == ' ' {
+			if !ok || k.b == '\n' || k.b == '\r' || k.b == ' ' {
 				return nil
 			}
 		}
@@ -499,4 +531,100 @@ func pages(s slide, body []string, room int) []slide {
 	}
 	s.body = body
 	return append(out, s)
+}
+
+// lineWriter lays a live demo's output out like the slide around it:
+// each line indented by the margin and wrapped at the width, so that a
+// long line does not break mid-word at the terminal's edge.
+type lineWriter struct {
+	mu      sync.Mutex // the demo's goroutines and its pauses write
+	w       io.Writer
+	margin  string
+	width   int
+	partial []byte
+}
+
+func (lw *lineWriter) Write(b []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	lw.partial = append(lw.partial, b...)
+	for {
+		i := bytes.IndexByte(lw.partial, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		line := strings.TrimSuffix(string(lw.partial[:i]), "\r")
+		lw.partial = lw.partial[i+1:]
+		if err := lw.put(line); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// Flush writes a last line that did not end.
+func (lw *lineWriter) Flush() {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if len(lw.partial) > 0 {
+		_ = lw.put(string(lw.partial))
+		lw.partial = nil
+	}
+}
+
+func (lw *lineWriter) put(line string) error {
+	var b strings.Builder
+	for _, l := range wrapVisible(line, lw.width) {
+		if l == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(lw.margin + l + "\n")
+	}
+	_, err := io.WriteString(lw.w, b.String())
+	return err
+}
+
+// wrapVisible breaks a line of terminal output at spaces so that no
+// piece is wider than width on screen (colour escapes take no room);
+// the pieces keep the line's indentation.
+func wrapVisible(line string, width int) []string {
+	width = max(width, 20)
+	indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+	if len(indent) > width/2 {
+		indent = ""
+	}
+	var out []string
+	for {
+		cut, space, n, esc := -1, -1, 0, false
+	scan:
+		for i, r := range line {
+			switch {
+			case esc:
+				esc = r != 'm'
+				continue
+			case r == '\x1b':
+				esc = true
+				continue
+			case n == width:
+				if r == ' ' {
+					space = i
+				}
+				cut = i
+				break scan
+			case r == ' ' && n > len(indent):
+				space = i
+			}
+			n++
+		}
+		if cut < 0 {
+			return append(out, line)
+		}
+		if space > 0 {
+			out = append(out, strings.TrimRight(line[:space], " "))
+			line = indent + strings.TrimLeft(line[space:], " ")
+		} else {
+			out = append(out, line[:cut])
+			line = indent + line[cut:]
+		}
+	}
 }

@@ -41,6 +41,7 @@ func twoWorkers(ctx context.Context, s *lesson.Stage) error {
 		}()
 	}
 	wg.Wait()
+	s.Say("Both workers are done: the total below counts the increments that arrived under the mutex, one at a time, never two.")
 	if err := s.Pause(ctx, "how many increments arrived?"); err != nil {
 		return err
 	}
@@ -94,6 +95,7 @@ func TestWholeLesson(t *testing.T) {
 	assert.Less(t, q, r, "the question is asked before the demo runs")
 	assert.Less(t, r, a, "the answer is revealed after the run")
 	assert.Contains(t, out[a:], "  » total: 2 increments", "the answer shows what this run measured")
+	assert.Greater(t, strings.Index(out, "Claim: both increments arrive"), a, "the claim would answer the question: it comes with the answer, not before the run")
 	assert.Contains(t, out, "mu: held by at most 1 lane at once", "the timeline follows the answer")
 	assert.Contains(t, out, "(end of the lesson)")
 	assert.Equal(t, int32(1), runs.Load())
@@ -153,4 +155,20 @@ func TestWideAndNarrow(t *testing.T) {
 	for _, line := range strings.Split(narrow, "\n") {
 		assert.LessOrEqual(t, len([]rune(line)), 40, "%q", line)
 	}
+}
+
+func TestLiveOutputFitsTheSlide(t *testing.T) {
+	// Up to the run (step 6) and its answer at 80 columns: the demo's own
+	// long line is wrapped at a space, not cut by the terminal.
+	narrow := present1(t, strings.Repeat(" ", 6)+"q", 80)
+	assert.Contains(t, narrow, "\nBoth workers are done: the total below counts the increments that arrived\nunder the mutex, one at a time, never two.\n")
+	for _, line := range strings.Split(narrow, "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 80, "%q", line)
+	}
+	// At 160 the run is centred like the rest of the slide, in its
+	// column of text.
+	wide := present1(t, strings.Repeat(" ", 6)+"q", 160)
+	margin := strings.Repeat(" ", 30)
+	assert.Contains(t, wide, "\n"+margin+"Both workers are done: the total below counts the increments that arrived under the mutex, one\n"+margin+"at a time, never two.\n")
+	assert.Contains(t, wide, "\n"+margin+"» total: 2 increments\n")
 }
