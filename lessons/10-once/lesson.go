@@ -39,6 +39,13 @@ var Lesson = lesson.Lesson{
 			Answer:  "one per goroutine that saw nil: here all ten",
 		},
 		{
+			Name:  "plain-check",
+			Title: "The singleton copied literally: the unlocked check races",
+			Claim: "with a plain pointer, the first check races with the write under the lock, even though only one object is built",
+			Run:   plainCheck,
+			Racy:  true,
+		},
+		{
 			Name:  "once",
 			Title: "sync.Once: 100 goroutines, one construction",
 			Claim: "100 goroutines calling once.Do at the same time run the constructor exactly once and all get the same pointer",

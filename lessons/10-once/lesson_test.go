@@ -68,16 +68,29 @@ func TestUnlockedSingleton(t *testing.T) {
 	assert.LessOrEqual(t, d, 10.0)
 	if lesson.RaceEnabled {
 		require.NotNil(t, r.Child, "under -race a racy demo runs in a child process")
-		assertRaceOnInstance(t, r.Child.Stderr)
+		assertRaceAt(t, r.Child.Stderr, "instance = c // ...then act")
 		return
 	}
 	require.Nil(t, r.Child, "without -race the demo runs in this process")
 	assert.Contains(t, r.Output, "Run it with --race", "without the detector the demo says how to see it")
 }
 
-// assertRaceOnInstance checks that the detector reported the assignment
-// to the unguarded singleton.
-func assertRaceOnInstance(t *testing.T, stderr string) {
+func TestPlainCheckBuildsOnceAndStillRaces(t *testing.T) {
+	r := lessontest.Run(t, once.Lesson, "plain-check", lessontest.Deadline(3*time.Minute))
+	assert.Equal(t, 1.0, r.Finding(t, "constructed"), "the lock and the second check allow one construction")
+	assert.Equal(t, 1.0, r.Finding(t, "distinct"), "all 11 callers got the same object")
+	if lesson.RaceEnabled {
+		require.NotNil(t, r.Child, "under -race a racy demo runs in a child process")
+		assertRaceAt(t, r.Child.Stderr, "if c := p.instance; c != nil { // first check, no lock")
+		return
+	}
+	require.Nil(t, r.Child)
+	assert.Contains(t, r.Output, "Run it with --race")
+}
+
+// assertRaceAt checks that the detector reported a race in singleton.go
+// at the line that contains text.
+func assertRaceAt(t *testing.T, stderr, text string) {
 	t.Helper()
 	assert.Contains(t, stderr, "WARNING: DATA RACE")
 	races := traceback.ParseRaces(stderr)
@@ -85,7 +98,7 @@ func assertRaceOnInstance(t *testing.T, stderr string) {
 	f, ok := traceback.UserFrame(races[0].Current.Frames, nil)
 	require.True(t, ok)
 	assert.Equal(t, "singleton.go", filepath.Base(f.File))
-	line := lineOf(t, "singleton.go", "instance = c // ...then act")
+	line := lineOf(t, "singleton.go", text)
 	var named bool
 	for _, r := range races {
 		for _, fr := range [][]traceback.Frame{r.Current.Frames, r.Previous.Frames} {
@@ -115,7 +128,7 @@ func TestOnceRemembersFailure(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(r.Output, "no such file"))
 }
 
-// TestWithRaceExe plays the racy demo the way `conclab run once --race`
+// TestWithRaceExe plays the racy demos the way `conclab run once --race`
 // does from a binary built without -race: the child runs in a separate
 // -race build, Options.RaceExe.
 func TestWithRaceExe(t *testing.T) {
@@ -133,20 +146,30 @@ func TestWithRaceExe(t *testing.T) {
 	out, err := exec.Command(goCmd, "build", "-race", "-o", exe, "./testdata/racemain").CombinedOutput()
 	require.NoError(t, err, "building the -race stand-in: %s", out)
 
-	var buf strings.Builder
-	s := lesson.NewStage(lesson.Options{Out: &buf, Speed: 10, Lesson: once.Lesson.Slug, RaceExe: exe})
-	d, err := once.Lesson.Demo("unlocked-singleton")
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	child, err := lesson.Play(ctx, s, d)
-	require.NoError(t, err, "output:\n%s", buf.String())
-	require.NotNil(t, child, "with RaceExe a racy demo runs in the race build")
-	assertRaceOnInstance(t, child.Stderr)
-	constructed, ok := s.Lookup("constructed")
-	require.True(t, ok, "the child's findings reach the parent stage")
-	assert.Equal(t, 10.0, constructed.Value)
-	assert.NotContains(t, buf.String(), "Run it with --race", "the race build does not ask for --race")
+	for _, c := range []struct {
+		demo, line  string
+		constructed float64
+	}{
+		{"unlocked-singleton", "instance = c // ...then act", 10},
+		{"plain-check", "if c := p.instance; c != nil { // first check, no lock", 1},
+	} {
+		t.Run(c.demo, func(t *testing.T) {
+			var buf strings.Builder
+			s := lesson.NewStage(lesson.Options{Out: &buf, Speed: 10, Lesson: once.Lesson.Slug, RaceExe: exe})
+			d, err := once.Lesson.Demo(c.demo)
+			require.NoError(t, err)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			child, err := lesson.Play(ctx, s, d)
+			require.NoError(t, err, "output:\n%s", buf.String())
+			require.NotNil(t, child, "with RaceExe a racy demo runs in the race build")
+			assertRaceAt(t, child.Stderr, c.line)
+			constructed, ok := s.Lookup("constructed")
+			require.True(t, ok, "the child's findings reach the parent stage")
+			assert.Equal(t, c.constructed, constructed.Value)
+			assert.NotContains(t, buf.String(), "Run it with --race", "the race build does not ask for --race")
+		})
+	}
 }
 
 // lineOf returns the number of the line of file that contains text, which

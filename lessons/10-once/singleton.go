@@ -193,3 +193,78 @@ func firstErr(errs []error) error {
 	}
 	return nil
 }
+
+// plainChecked is the old course's singleton copied literally: the first
+// check reads a plain pointer, without the lock.
+type plainChecked struct {
+	mu       sync.Mutex
+	instance *config
+}
+
+func (p *plainChecked) get(ctx context.Context, f *factory) (*config, error) {
+	if c := p.instance; c != nil { // first check, no lock: nothing orders this read after the write below
+		return c, nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.instance == nil { // second check, under the lock
+		c, err := f.build(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.instance = c // the write, under the lock
+	}
+	return p.instance, nil
+}
+
+func plainCheck(ctx context.Context, s *lesson.Stage) error {
+	f := &factory{s: s}
+	var single plainChecked
+	s.Heading("%d goroutines at once, and one that asks after the object is built", callers)
+	got := make([]*config, callers+1)
+	errs := make([]error, callers+1)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range callers + 1 {
+		late := i == callers
+		name := fmt.Sprintf("caller %d", i+1)
+		if late {
+			name = "late caller"
+		}
+		lane := s.Lane(name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lane.Start()
+			defer lane.Done()
+			<-start
+			if late {
+				// Waiting is not synchronising: the late caller's read
+				// comes after the write in time, yet nothing (no lock, no
+				// channel) orders it after the write.
+				if err := s.Sleep(ctx, 2*buildTime); err != nil {
+					errs[i] = err
+					return
+				}
+			}
+			got[i], errs[i] = single.get(ctx, f)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if err := firstErr(errs); err != nil {
+		return err
+	}
+	if err := s.Pause(ctx, "one object for all: is this code correct?"); err != nil {
+		return err
+	}
+	s.Finding("constructed", float64(f.built.Load()), "objects built")
+	s.Finding("distinct", float64(distinct(got)), "different objects among 11 callers")
+	s.Say("The right answer, and still a data race: the first check reads instance with no")
+	s.Say("lock while another goroutine writes it under the lock. One side locking is not")
+	s.Say("enough; in Go the unlocked read must be atomic (atomic.Pointer), or use sync.Once.")
+	if !lesson.RaceEnabled {
+		s.Say("Run it with --race to see the race detector's report: conclab run once plain-check --race")
+	}
+	return nil
+}
