@@ -1,0 +1,350 @@
+package servers
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/conclab/conclab/lessons/lesson"
+)
+
+// The protocol of the old course's chat room, in lines: a client sends
+// "JOIN name", "MSG text" or "QUIT"; the server answers "OK" or
+// "ERR name taken", tells the others "* name joined", "* name left" and
+// "name: text", and sends "EXIT" to whoever quits.
+
+// A member is a client in the room. Only its writer goroutine writes to
+// its connection; everybody else puts lines into its outbox.
+type member struct {
+	name   string
+	outbox chan string
+}
+
+type joinRequest struct {
+	m  *member
+	ok chan bool
+}
+
+type leaveRequest struct {
+	m    *member
+	quit bool // said QUIT, rather than hung up
+}
+
+type message struct {
+	from *member // nil for the server's own notices
+	text string
+}
+
+// A hub is the goroutine that owns the room: the members map is touched
+// by nobody else, so it needs no lock.
+type hub struct {
+	joins  chan joinRequest
+	leaves chan leaveRequest
+	says   chan message
+	done   chan struct{} // closed when the hub has stopped
+}
+
+func newHub() *hub {
+	return &hub{
+		joins:  make(chan joinRequest),
+		leaves: make(chan leaveRequest),
+		says:   make(chan message),
+		done:   make(chan struct{}),
+	}
+}
+
+// run is the hub's loop; it ends when ctx is done, telling every member
+// EXIT and closing their outboxes.
+func (h *hub) run(ctx context.Context) {
+	defer close(h.done)
+	members := map[string]*member{}
+	broadcast := func(from *member, line string) {
+		for _, m := range members {
+			if m != from {
+				deliver(m, line)
+			}
+		}
+	}
+	for {
+		select {
+		case j := <-h.joins:
+			if _, taken := members[j.m.name]; taken {
+				j.ok <- false
+				continue
+			}
+			deliver(j.m, "OK") // before anything else it will hear
+			broadcast(nil, "* "+j.m.name+" joined")
+			members[j.m.name] = j.m
+			j.ok <- true
+		case l := <-h.leaves:
+			m := l.m
+			delete(members, m.name)
+			if l.quit {
+				deliver(m, "EXIT")
+			}
+			close(m.outbox) // its writer sends what is left, then hangs up
+			broadcast(nil, "* "+m.name+" left")
+		case msg := <-h.says:
+			if msg.from == nil {
+				broadcast(nil, "admin: "+msg.text)
+			} else {
+				broadcast(msg.from, msg.from.name+": "+msg.text)
+			}
+		case <-ctx.Done():
+			for _, m := range members {
+				deliver(m, "EXIT")
+				close(m.outbox)
+			}
+			return
+		}
+	}
+}
+
+// deliver puts line in m's outbox without ever waiting: a client that
+// stops reading must not stall the hub and, through it, the whole room.
+// (What to do with such a client is exercise 11's question; here its
+// line is dropped.)
+func deliver(m *member, line string) {
+	select {
+	case m.outbox <- line:
+	default:
+	}
+}
+
+// handle is one client's goroutine: it reads the client's lines and
+// passes them to the hub.
+func (h *hub) handle(conn net.Conn) {
+	defer conn.Close()
+	var me *member
+	var wrote sync.WaitGroup
+	defer wrote.Wait() // the writer has sent EXIT before conn is closed
+	sc := bufio.NewScanner(conn)
+	for sc.Scan() {
+		verb, arg, _ := strings.Cut(sc.Text(), " ")
+		switch {
+		case me == nil && verb == "JOIN" && arg != "":
+			m := &member{name: arg, outbox: make(chan string, 64)}
+			ok := make(chan bool)
+			select {
+			case h.joins <- joinRequest{m, ok}:
+			case <-h.done:
+				return
+			}
+			if !<-ok {
+				fmt.Fprintln(conn, "ERR name taken") // no writer yet: this goroutine may write
+				continue
+			}
+			me = m
+			wrote.Add(1)
+			go func() { // the writer: the only one to write to conn from now on
+				defer wrote.Done()
+				defer conn.Close() // outbox closed: the server is done with this client
+				for line := range m.outbox {
+					conn.SetWriteDeadline(time.Now().Add(safety))
+					if _, err := fmt.Fprintln(conn, line); err != nil {
+						return
+					}
+				}
+			}()
+		case me == nil:
+			fmt.Fprintln(conn, "ERR join first")
+		case verb == "MSG":
+			select {
+			case h.says <- message{from: me, text: arg}:
+			case <-h.done:
+				return
+			}
+		case verb == "QUIT":
+			h.leave(me, true)
+			return
+		}
+	}
+	if me != nil { // disconnected without QUIT
+		h.leave(me, false)
+	}
+}
+
+func (h *hub) leave(m *member, quit bool) {
+	select {
+	case h.leaves <- leaveRequest{m, quit}:
+	case <-h.done:
+	}
+}
+
+// chatter is a client of the demo: it sends lines and checks, line by
+// line, that it hears what it should.
+type chatter struct {
+	lane  *lesson.Lane
+	conn  net.Conn
+	heard chan string
+}
+
+func join(s *lesson.Stage, name, addr string) (*chatter, error) {
+	conn, err := net.DialTimeout("tcp", addr, safety)
+	if err != nil {
+		return nil, err
+	}
+	c := &chatter{lane: s.Lane(name), conn: conn, heard: make(chan string, 64)}
+	go func() {
+		defer close(c.heard)
+		conn.SetReadDeadline(time.Now().Add(safety))
+		sc := bufio.NewScanner(conn)
+		for sc.Scan() {
+			c.lane.Received("conn")
+			c.heard <- sc.Text()
+		}
+	}()
+	return c, nil
+}
+
+func (c *chatter) send(line string) {
+	c.lane.Printf("> %s", line)
+	c.conn.SetWriteDeadline(time.Now().Add(safety))
+	fmt.Fprintln(c.conn, line)
+	c.lane.Sent("conn")
+}
+
+// expect waits for the next line c hears and compares it with want.
+func (c *chatter) expect(want string) error {
+	select {
+	case got, ok := <-c.heard:
+		if !ok {
+			return fmt.Errorf("%s: connection closed, want %q", c.lane.Name(), want)
+		}
+		c.lane.Printf("< %s", got)
+		if got != want {
+			return fmt.Errorf("%s heard %q, want %q", c.lane.Name(), got, want)
+		}
+		return nil
+	case <-time.After(safety):
+		return fmt.Errorf("%s heard nothing within %v, want %q", c.lane.Name(), safety, want)
+	}
+}
+
+// end waits for c's connection to close and returns the lines it heard
+// that nobody expected.
+func (c *chatter) end() []string {
+	var extra []string
+	for line := range c.heard {
+		c.lane.Printf("< %s (unexpected)", line)
+		extra = append(extra, line)
+	}
+	c.conn.Close()
+	return extra
+}
+
+func chat(ctx context.Context, s *lesson.Stage) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	// Deferred calls run last first: close the clients, then the
+	// listener, then stop the hub, then wait for every goroutine.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	hubCtx, shutdown := context.WithCancel(ctx)
+	defer shutdown()
+	defer ln.Close()
+	h := newHub()
+	wg.Add(2)
+	go func() { defer wg.Done(); h.run(hubCtx) }()
+	go func() { // the accept loop: a goroutine per client
+		defer wg.Done()
+		var clients sync.WaitGroup
+		defer clients.Wait()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			clients.Add(1)
+			go func() { defer clients.Done(); h.handle(conn) }()
+		}
+	}()
+
+	addr := ln.Addr().String()
+	var everyone []*chatter
+	defer func() {
+		for _, c := range everyone {
+			c.conn.Close()
+		}
+	}()
+	var errs []error
+	expect := func(c *chatter, want string) { errs = append(errs, c.expect(want)) }
+	connect := func(name string) *chatter {
+		c, err := join(s, name, addr)
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		everyone = append(everyone, c)
+		return c
+	}
+
+	s.Heading("alice and bob join; somebody else tries the name bob")
+	alice, bob, carol := connect("alice"), connect("bob"), connect("carol")
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	alice.send("JOIN alice")
+	expect(alice, "OK")
+	bob.send("JOIN bob")
+	expect(bob, "OK")
+	expect(alice, "* bob joined")
+	carol.send("JOIN bob")
+	errTaken := carol.expect("ERR name taken")
+	errs = append(errs, errTaken)
+	carol.send("JOIN carol")
+	expect(carol, "OK")
+	expect(alice, "* carol joined")
+	expect(bob, "* carol joined")
+
+	if err := s.Pause(ctx, "alice speaks: who hears it?"); err != nil {
+		return err
+	}
+	s.Heading("a message reaches everybody else; bob leaves; the server has the last word")
+	alice.send("MSG hello all")
+	expect(bob, "alice: hello all")
+	expect(carol, "alice: hello all")
+	bob.send("QUIT")
+	expect(bob, "EXIT")
+	expect(alice, "* bob left")
+	expect(carol, "* bob left")
+	select {
+	case h.says <- message{text: "the room closes now"}:
+	case <-h.done:
+	}
+	expect(alice, "admin: the room closes now")
+	expect(carol, "admin: the room closes now")
+	shutdown()
+	expect(alice, "EXIT")
+	expect(carol, "EXIT")
+
+	var extra []string
+	for _, c := range everyone {
+		extra = append(extra, c.end()...) // no echo of alice's own message, nothing twice
+	}
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			failed++
+			s.Warn("%v", err)
+		}
+	}
+	s.Finding("lines-as-expected", float64(len(errs)-failed), fmt.Sprintf("of %d", len(errs)))
+	s.Finding("unexpected-lines", float64(len(extra)), "")
+	if errTaken == nil {
+		s.Finding("name-taken", 1, "duplicate name refused")
+	} else {
+		s.Finding("name-taken", 0, "duplicate name refused")
+	}
+	s.Say("One goroutine owns the members map and every client talks to it through")
+	s.Say("channels; a broadcast only drops lines into outboxes, and each client's own")
+	s.Say("writer goroutine does the slow part, writing to the network.")
+	return nil
+}

@@ -1,0 +1,119 @@
+package servers
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/conclab/conclab/lessons/lesson"
+)
+
+// idleClients is how many clients connect and say nothing. Each costs two
+// file descriptors in this process (the client's end and the server's).
+const idleClients = 1000
+
+// threadsCreated is pprof's count of OS threads the runtime has created.
+func threadsCreated() int { return pprof.Lookup("threadcreate").Count() }
+
+// echo answers every byte it reads, until the client goes away. Blocked
+// in Read, its goroutine is parked by the netpoller: it holds no thread.
+func echo(conn net.Conn) {
+	defer conn.Close()
+	io.Copy(conn, conn)
+}
+
+func idleConns(ctx context.Context, s *lesson.Stage) error {
+	n := idleClients
+	limit := fdLimit(2*n + 100)
+	if room := (limit - 100) / 2; room < n {
+		s.Warn("open-file limit %d: scaling down to %d connections (2 descriptors each)", limit, room)
+		n = room
+	}
+	s.Say("open-file limit: %d descriptors; %d connections need %d", limit, n, 2*n)
+	threadsBefore, how := osThreads()
+	goroutinesBefore := runtime.NumGoroutine()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	var handlers sync.WaitGroup
+	var accepted atomic.Int64
+	accepting := make(chan struct{})
+	go func() {
+		defer close(accepting)
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			handlers.Add(1)
+			go func() { // one goroutine per connection, as in any Go server
+				defer handlers.Done()
+				echo(conn)
+			}()
+		}
+	}()
+
+	clients := make([]net.Conn, 0, n)
+	defer func() {
+		for _, c := range clients {
+			c.Close() // each echo sees EOF and returns
+		}
+		ln.Close()
+		<-accepting
+		handlers.Wait()
+	}()
+	s.Heading("%d clients connect and say nothing", n)
+	t0 := time.Now()
+	for range n {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), safety)
+		if err != nil {
+			return fmt.Errorf("after %d connections: %w", len(clients), err)
+		}
+		clients = append(clients, c)
+	}
+	for deadline := time.Now().Add(safety); accepted.Load() < int64(n); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the server accepted only %d of %d connections within %v", accepted.Load(), n, safety)
+		}
+	}
+	s.Say("connected and accepted in %v", time.Since(t0).Round(time.Millisecond))
+
+	if err := s.Pause(ctx, "how many goroutines, how many OS threads?"); err != nil {
+		return err
+	}
+	goroutines := runtime.NumGoroutine() - goroutinesBefore
+	threads, _ := osThreads()
+	s.Finding("connections", float64(n), "")
+	s.Finding("goroutines", float64(goroutines), "goroutines added (one per connection, plus the accept loop)")
+	s.Finding("os-threads", float64(threads), how)
+	s.Finding("os-threads-before", float64(threadsBefore), how)
+	s.Finding("goroutines-per-thread", float64(goroutines)/float64(threads), "")
+
+	// They are idle, not dead: every one of them still answers.
+	answered := 0
+	buf := make([]byte, 1)
+	for _, c := range clients {
+		c.SetDeadline(time.Now().Add(safety))
+		if _, err := c.Write([]byte{'?'}); err != nil {
+			break
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			break
+		}
+		answered++
+	}
+	s.Finding("answered", float64(answered), "of the idle connections answered a ping")
+	s.Say("Each goroutine is blocked in Read. A goroutine blocked on the network is")
+	s.Say("parked, and the runtime's netpoller (epoll on Linux, kqueue on macOS) waits")
+	s.Say("for all of them on one thread: what the old course wrote by hand with select.")
+	return nil
+}

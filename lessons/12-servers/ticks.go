@@ -1,0 +1,186 @@
+package servers
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/conclab/conclab/lessons/lesson"
+)
+
+// The old course's server ticks to its client every 0.5 s, for ever. The
+// demo watches for 1.5 s: long enough for several ticks.
+const (
+	period = 500 * time.Millisecond
+	window = 1500 * time.Millisecond
+	// safety bounds every network wait in real time, so that nothing can
+	// hang however loaded the machine.
+	safety = 10 * time.Second
+)
+
+// tick writes "tick N" to conn every period until ctx is done or the
+// client goes away.
+func tick(ctx context.Context, s *lesson.Stage, conn net.Conn) {
+	defer conn.Close()
+	for i := 1; ; i++ {
+		conn.SetWriteDeadline(time.Now().Add(safety))
+		if _, err := fmt.Fprintf(conn, "tick %d\n", i); err != nil {
+			return
+		}
+		if s.Sleep(ctx, period) != nil {
+			return
+		}
+	}
+}
+
+// serveOneAtATime accepts a connection and serves it to the end before it
+// accepts the next one. tick never ends, so neither does the first client.
+func serveOneAtATime(ctx context.Context, s *lesson.Stage, ln net.Listener) {
+	lane := s.Lane("server")
+	for n := 1; ; n++ {
+		conn, err := ln.Accept()
+		if err != nil {
+			return // the listener was closed
+		}
+		lane.Printf("accepted client %d", n)
+		tick(ctx, s, conn) // the next Accept waits until this returns
+	}
+}
+
+// serveEach accepts connections and serves each in its own goroutine.
+func serveEach(ctx context.Context, s *lesson.Stage, ln net.Listener) {
+	lane := s.Lane("server")
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for n := 1; ; n++ {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		lane.Printf("accepted client %d", n)
+		wg.Add(1)
+		go func() { // the loop goes straight back to Accept
+			defer wg.Done()
+			tick(ctx, s, conn)
+		}()
+	}
+}
+
+// client connects to addr and counts the ticks it reads until its
+// connection is closed.
+type client struct {
+	conn  net.Conn
+	ticks atomic.Int64
+	first chan struct{} // closed at the first tick
+	done  chan struct{} // closed when the reader ends
+}
+
+func dial(s *lesson.Stage, name, addr string) (*client, error) {
+	conn, err := net.DialTimeout("tcp", addr, safety)
+	if err != nil {
+		return nil, err
+	}
+	c := &client{conn: conn, first: make(chan struct{}), done: make(chan struct{})}
+	lane := s.Lane(name)
+	lane.Start()
+	go func() {
+		defer close(c.done)
+		defer lane.Done()
+		conn.SetReadDeadline(time.Now().Add(s.Scale(window) + safety))
+		sc := bufio.NewScanner(conn)
+		for sc.Scan() { // ends when the demo closes conn, or the server does
+			if c.ticks.Add(1) == 1 {
+				close(c.first)
+			}
+			lane.Received("conn")
+			lane.Printf("%s", sc.Text())
+		}
+	}()
+	return c, nil
+}
+
+// watch runs server on a loopback listener, connects two clients, and
+// watches them for window; then it closes everything and records what
+// each client got.
+func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *lesson.Stage, net.Listener)) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // port 0: any free port
+	if err != nil {
+		return err
+	}
+	srvCtx, stop := context.WithCancel(ctx)
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		server(srvCtx, s, ln)
+	}()
+	defer func() {
+		ln.Close() // ends Accept
+		stop()     // ends tick
+		<-served
+	}()
+
+	c1, err := dial(s, "client 1", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer func() { c1.conn.Close(); <-c1.done }()
+	select { // client 1 is being served before client 2 arrives
+	case <-c1.first:
+	case <-time.After(safety):
+		return fmt.Errorf("client 1 got no tick within %v", safety)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	c2, err := dial(s, "client 2", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer func() { c2.conn.Close(); <-c2.done }()
+	s.Say("both clients connected (the kernel completes the handshake, Accept or not)")
+
+	t0 := time.Now()
+	var firstAfter time.Duration = -1
+	wait := time.NewTimer(s.Scale(window))
+	defer wait.Stop()
+	select {
+	case <-c2.first:
+		firstAfter = time.Since(t0)
+		<-wait.C
+	case <-wait.C:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	paused := s.Pause(ctx, "what did client 2 get?")
+	s.Finding("client1-ticks", float64(c1.ticks.Load()), "ticks")
+	s.Finding("client2-ticks", float64(c2.ticks.Load()), "ticks")
+	if firstAfter >= 0 {
+		s.FindingDuration("client2-first-tick-after", firstAfter)
+	} else {
+		s.FindingDuration("client2-waited", time.Since(t0))
+	}
+	return paused
+}
+
+func iterative(ctx context.Context, s *lesson.Stage) error {
+	s.Heading("One connection at a time: for { conn := Accept(); tick(conn) }")
+	if err := watch(ctx, s, serveOneAtATime); err != nil {
+		return err
+	}
+	s.Warn("client 2 is connected and waiting, and will wait for ever: the server is")
+	s.Warn("inside tick(client 1), which never returns, so it never calls Accept again.")
+	return nil
+}
+
+func goroutinePerConn(ctx context.Context, s *lesson.Stage) error {
+	s.Heading("A goroutine per connection: for { conn := Accept(); go tick(conn) }")
+	if err := watch(ctx, s, serveEach); err != nil {
+		return err
+	}
+	s.Say("The accept loop only accepts; each connection gets its own goroutine, and a")
+	s.Say("slow or endless client holds up nobody else. This is what net/http does.")
+	return nil
+}
