@@ -20,6 +20,7 @@ import (
 	pools "github.com/conclab/conclab/lessons/09-pools"
 	once "github.com/conclab/conclab/lessons/10-once"
 	contexts "github.com/conclab/conclab/lessons/11-context"
+	servers "github.com/conclab/conclab/lessons/12-servers"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -37,6 +38,7 @@ func All() []lesson.Lesson {
 		pools.Lesson,
 		once.Lesson,
 		contexts.Lesson,
+		servers.Lesson,
 	}
 }
 
