@@ -190,14 +190,26 @@ func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme
 	}
 	labelW = min(labelW, maxLabel)
 	gridW := max(minGrid, width-labelW-3-noteWidth) // "label |grid|" + note
-	end := max(a.End, time.Nanosecond)
+	// The axis starts at the first event: the time before it (a child
+	// process starting, main setting up) has no lanes to draw and would
+	// squeeze them into the right-hand side.
+	start := a.End
+	for _, e := range events {
+		if e.Lane >= 0 && e.Lane < len(lanes) {
+			start = min(start, e.At)
+		}
+	}
+	span := max(a.End-start, time.Nanosecond)
 	if len(a.Stuck) > 0 {
 		// Stuck lanes wait past the last event: show them still waiting.
-		end += end / 10
+		span += span / 10
 	}
+	end := start + span
 	// at returns the start of column c.
-	at := func(c int) time.Duration { return time.Duration(int64(end) * int64(c) / int64(gridW)) }
-	column := func(t time.Duration) int { return min(gridW-1, int(int64(t)*int64(gridW)/int64(end))) }
+	at := func(c int) time.Duration { return start + time.Duration(int64(span)*int64(c)/int64(gridW)) }
+	column := func(t time.Duration) int {
+		return max(0, min(gridW-1, int(int64(t-start)*int64(gridW)/int64(span))))
+	}
 
 	// Events per lane, in order.
 	perLane := make([][]lesson.Event, len(lanes))
@@ -216,7 +228,7 @@ func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", theme.Heading(fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End))))
+	fmt.Fprintf(&b, "%s\n", theme.Heading(fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End-start))))
 	for _, i := range rowOrder(lanes, perLane) {
 		name := lanes[i]
 		cells := laneCells(perLane[i], gridW, at, column)
@@ -233,7 +245,7 @@ func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme
 	if a.PeakHolding > 0 {
 		fmt.Fprintf(&b, "%s |%s|\n", theme.Dim(pad("holding", labelW)), countRow(lanes, events, gridW, at))
 	}
-	fmt.Fprintf(&b, "%s  %s\n", pad("", labelW), axis(end, gridW))
+	fmt.Fprintf(&b, "%s  %s\n", pad("", labelW), axis(start, end, gridW))
 	fmt.Fprintf(&b, "%s\n", theme.Dim("- running  . waiting  = holding  > sent  < received"))
 
 	objects := make([]string, 0, len(a.Peak))
@@ -464,15 +476,19 @@ func countRow(lanes []string, events []lesson.Event, n int, at func(int) time.Du
 }
 
 // axis labels the start, middle and end of the time axis.
-func axis(end time.Duration, n int) string {
+func axis(start, end time.Duration, n int) string {
 	row := []rune(strings.Repeat(" ", n+2))
 	put := func(pos int, s string) {
 		pos = max(0, min(pos, len(row)-len(s)))
 		copy(row[pos:], []rune(s))
 	}
-	put(0, "0")
+	first := "0"
+	if start > 0 {
+		first = round(start)
+	}
+	put(0, first)
 	if n >= 30 {
-		mid := round(end / 2)
+		mid := round((start + end) / 2)
 		put(n/2+1-len(mid)/2, mid)
 	}
 	put(n+2-len(round(end)), round(end))

@@ -2,10 +2,13 @@ package timeline_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,4 +264,96 @@ func segmentKind(row string, c int) byte {
 		}
 	}
 	return ' '
+}
+
+// recorded reads an event sequence recorded from a real run of a demo
+// (testdata/recorded-*.json, written from Stage.Lanes and Stage.Events).
+func recorded(t *testing.T, name string) recording {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "recorded-"+name+".json"))
+	require.NoError(t, err)
+	var rec struct {
+		Lanes  []string       `json:"lanes"`
+		Events []lesson.Event `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rec))
+	require.NotEmpty(t, rec.Events)
+	return recording{lanes: rec.Lanes, events: rec.Events}
+}
+
+// holdersWhile replays events and returns, for each time lane acquired
+// object, how many other lanes held object meanwhile (at the
+// acquisition or until the release).
+func holdersWhile(rec recording, lane int, object string) []int {
+	held := map[int]bool{}
+	var counts []int
+	mine := -1
+	for _, e := range rec.events {
+		if e.Object != object && e.Kind != lesson.Done {
+			continue
+		}
+		switch e.Kind {
+		case lesson.Acquired:
+			held[e.Lane] = true
+			if e.Lane == lane {
+				counts = append(counts, len(held)-1)
+				mine = len(counts) - 1
+			} else if mine >= 0 {
+				counts[mine]++
+			}
+		case lesson.Released, lesson.Done:
+			delete(held, e.Lane)
+			if e.Lane == lane {
+				mine = -1
+			}
+		}
+	}
+	return counts
+}
+
+// TestRecordedRuns draws event sequences recorded from real runs of the
+// semaphore, deadlock and RWMutex demos, checks what the pictures must
+// show, and keeps them as golden files.
+func TestRecordedRuns(t *testing.T) {
+	t.Run("semaphore", func(t *testing.T) {
+		rec := recorded(t, "semaphore")
+		a := timeline.Analyze(rec.lanes, rec.events)
+		assert.Equal(t, 3, a.Peak["sem"], "the run reached 3 tasks inside, and never more")
+		var b bytes.Buffer
+		require.NoError(t, timeline.Render(&b, rec.lanes, rec.events, 80, lesson.Plain{}))
+		out := b.String()
+		holding := regexp.MustCompile(`(?m)^holding +\|([ 0-9+]+)\|$`).FindStringSubmatch(out)
+		require.NotNil(t, holding, out)
+		assert.Regexp(t, `^[ 0-3]+$`, holding[1], "no slice of time shows more than 3 lanes holding")
+		assert.Contains(t, holding[1], "3")
+		golden(t, "recorded-semaphore-80", out)
+	})
+	t.Run("deadlock", func(t *testing.T) {
+		rec := recorded(t, "deadlock")
+		a := timeline.Analyze(rec.lanes, rec.events)
+		assert.Len(t, a.Stuck, 2, "both transfers are stuck")
+		assert.ElementsMatch(t, []string{"Tom->Jack", "Jack->Tom"}, a.Cycle)
+		var b bytes.Buffer
+		require.NoError(t, timeline.Render(&b, rec.lanes, rec.events, 80, lesson.Plain{}))
+		out := b.String()
+		assert.Regexp(t, `(?m)^Tom->Jack +\|.*=Tom.*\.Jack.*\| cycle$`, out, "Tom->Jack holds Tom, then waits for Jack")
+		assert.Regexp(t, `(?m)^Jack->Tom +\|.*=Jack.*\.Tom.*\| cycle$`, out, "Jack->Tom holds Jack, then waits for Tom")
+		assert.Contains(t, out, "deadlock: ")
+		golden(t, "recorded-deadlock-80", out)
+	})
+	t.Run("rwmutex", func(t *testing.T) {
+		rec := recorded(t, "rwmutex")
+		a := timeline.Analyze(rec.lanes, rec.events)
+		assert.Greater(t, a.Peak["rw"], 1, "readers held the RWMutex together")
+		writer := slices.Index(rec.lanes, "writer")
+		require.GreaterOrEqual(t, writer, 0, "lanes: %v", rec.lanes)
+		others := holdersWhile(rec, writer, "rw")
+		require.NotEmpty(t, others, "the writer took the lock")
+		for _, n := range others {
+			assert.Zero(t, n, "nobody else held rw while the writer did")
+		}
+		var b bytes.Buffer
+		require.NoError(t, timeline.Render(&b, rec.lanes, rec.events, 80, lesson.Plain{}))
+		golden(t, "recorded-rwmutex-80", b.String())
+	})
 }
