@@ -88,19 +88,23 @@ func TestShortCriticalSection(t *testing.T) {
 	r := lessontest.Run(t, rwmutex.Lesson, "short-critical-section", lessontest.Speed(20))
 	t.Logf("findings: %v", r.Stage.Findings())
 	for _, key := range []string{"alone", "short-read", "write-heavy"} {
-		mu, rw := r.Finding(t, key+"-mutex-ns"), r.Finding(t, key+"-rwmutex-ns")
-		require.Positive(t, mu)
-		require.Positive(t, rw)
-		assert.InDelta(t, rw/mu, r.Finding(t, key+"-ratio"), 1e-9)
+		require.Positive(t, r.Finding(t, key+"-mutex-ns"))
+		require.Positive(t, r.Finding(t, key+"-rwmutex-ns"))
 		// The readers demo's RWMutex was 8 times faster; with critical
 		// sections of nanoseconds it is nowhere near (a wide margin: a
 		// Mutex queue of 8 goroutines on a loaded machine can be slow).
-		assert.Greater(t, rw/mu, 0.25, "%s: RWMutex is not 4 times faster with a tiny critical section", key)
+		assert.Greater(t, r.Finding(t, key+"-ratio"), 0.25,
+			"%s: RWMutex is not 4 times faster with a tiny critical section", key)
+	}
+	assert.Contains(t, r.Output, "make bench", "the demo points to the full table")
+	if lesson.RaceEnabled {
+		// The race detector instruments every Lock, RLock and Unlock, so
+		// under -race the two locks' costs say nothing about the real ones.
+		return
 	}
 	// With one goroutine nobody shares anything, and RWMutex's extra
 	// bookkeeping (about a quarter slower here) cannot make it faster.
 	assert.Greater(t, r.Finding(t, "alone-ratio"), 0.8, "alone, RWMutex is not faster than Mutex")
-	assert.Contains(t, r.Output, "make bench")
 }
 
 func TestRecursiveRLock(t *testing.T) {

@@ -2,6 +2,7 @@ package rwmutex
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
@@ -10,16 +11,18 @@ import (
 // shortOps is how many operations each measurement runs at speed 1.
 const shortOps = 1_000_000
 
-// shortTries is how many times each lock is measured; the best is kept, so
-// that a moment of load on the machine does not decide the winner.
-const shortTries = 3
+// shortPairs is how many times each lock is measured, Mutex and RWMutex
+// one right after the other; the median of the pairs is kept, so that a
+// moment of load on the machine, which hits one run of one pair, does not
+// decide the winner.
+const shortPairs = 9
 
 // shortCriticalSection measures the same table behind a Mutex and an
 // RWMutex for mixes where RWMutex has little or nothing to win.
 func shortCriticalSection(ctx context.Context, s *lesson.Stage) error {
 	ops := max(int(float64(shortOps)*float64(s.Scale(time.Second))/float64(time.Second)), 100_000)
-	s.Say("The same table behind a Mutex and behind an RWMutex, %s operations per run, best of %d runs.",
-		lesson.Number(float64(ops)), shortTries)
+	s.Say("The same table behind a Mutex and behind an RWMutex, %s operations per run, the median of %d pairs of runs.",
+		lesson.Number(float64(ops)), shortPairs)
 	s.Say("Here the critical section is a few nanoseconds of arithmetic, not a 50 ms sleep.")
 	if err := s.Pause(ctx, "which lock wins, and by how much?"); err != nil {
 		return err
@@ -35,18 +38,18 @@ func shortCriticalSection(ctx context.Context, s *lesson.Stage) error {
 	}
 	for _, m := range mixes {
 		s.Heading("%s", m.title)
-		mu, rw := 1e18, 1e18
-		for range shortTries {
+		var mus, rws, ratios []float64
+		for range shortPairs {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			// Alternate the locks so that a change in load hits both.
-			mu = min(mu, nsPerOp(&MutexTable{}, m.w, m.goroutines, ops))
-			rw = min(rw, nsPerOp(&RWTable{}, m.w, m.goroutines, ops))
+			mu := nsPerOp(&MutexTable{}, m.w, m.goroutines, ops)
+			rw := nsPerOp(&RWTable{}, m.w, m.goroutines, ops)
+			mus, rws, ratios = append(mus, mu), append(rws, rw), append(ratios, rw/mu)
 		}
-		s.Finding(m.key+"-mutex-ns", mu, "ns/op")
-		s.Finding(m.key+"-rwmutex-ns", rw, "ns/op")
-		s.Finding(m.key+"-ratio", rw/mu, "RWMutex time / Mutex time")
+		s.Finding(m.key+"-mutex-ns", median(mus), "ns/op")
+		s.Finding(m.key+"-rwmutex-ns", median(rws), "ns/op")
+		s.Finding(m.key+"-ratio", median(ratios), "RWMutex time / Mutex time")
 	}
 	if err := s.Pause(ctx, "what do the ratios say?"); err != nil {
 		return err
@@ -64,4 +67,10 @@ func nsPerOp(t Table, w Workload, goroutines, ops int) float64 {
 	begin := time.Now()
 	Hammer(t, w, goroutines, ops)
 	return float64(time.Since(begin).Nanoseconds()) / float64(ops)
+}
+
+// median returns the middle value of xs (which it sorts).
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
