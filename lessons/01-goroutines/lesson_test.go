@@ -72,10 +72,16 @@ func TestGoroutineCost(t *testing.T) {
 
 func TestAllCores(t *testing.T) {
 	before := runtime.GOMAXPROCS(0)
-	// The machine is shared: other processes may hold the cores during
-	// one run, so parallelism only has to show in one of five.
+	// The machine is shared: while another process keeps a core busy,
+	// this one cannot run on two, however many goroutines it has. So
+	// parallelism only has to show in one run, and the runs are spread
+	// over up to 30 s (a run lasts a fraction of a second) so that a
+	// core comes free in between.
 	var best float64
-	for range 5 {
+	deadline := time.Now().Add(30 * time.Second)
+	tries := 0
+	for time.Now().Before(deadline) {
+		tries++
 		r := lessontest.Run(t, goroutines.Lesson, "all-cores", lessontest.Speed(10))
 		assert.Equal(t, before, runtime.GOMAXPROCS(0), "the demo restores GOMAXPROCS")
 		assert.Positive(t, r.Finding(t, "one-core-ms"))
@@ -90,8 +96,9 @@ func TestAllCores(t *testing.T) {
 		if best > 1.3 {
 			break
 		}
+		time.Sleep(300 * time.Millisecond)
 	}
 	if runtime.NumCPU() > 1 {
-		assert.Greater(t, best, 1.3, "with every core the goroutines should run in parallel in at least one of five runs")
+		assert.Greater(t, best, 1.3, "with every core the goroutines should run in parallel in at least one of %d runs over 30 s", tries)
 	}
 }
