@@ -361,7 +361,9 @@ func (p *presenter) show(ctx context.Context, i int) error {
 		var tl bytes.Buffer
 		_ = timeline.Render(&tl, r.stage.Lanes(), r.stage.Events(), min(p.o.Width, maxText), th)
 		for _, t := range strings.Split(strings.TrimRight(tl.String(), "\n"), "\n") {
-			line(t)
+			for _, piece := range wrapVisible(t, min(p.o.Width, maxText)) {
+				line(piece) // the prose under the lanes: the lanes fit already
+			}
 		}
 	default:
 		for _, t := range s.body {
@@ -424,7 +426,10 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 	return r, nil
 }
 
-// pause waits for a key before a demo's punchline.
+// pause waits for Enter before a demo's punchline. The terminal is in
+// line mode while a demo runs (so that Ctrl-C stops it), so a key
+// arrives only with the Enter that ends its line: everything before the
+// Enter belongs to this one pause, not to the next.
 func (p *presenter) pause(ctx context.Context, prompt string) error {
 	fmt.Fprintln(p.live, p.o.Theme.Finding("▸ "+prompt)+p.o.Theme.Dim("  (Enter)"))
 	for {
@@ -432,7 +437,7 @@ func (p *presenter) pause(ctx context.Context, prompt string) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case k, ok := <-p.keys:
-			if !ok || k.b == '\n' || k.b == '\r' || k.b == ' ' {
+			if !ok || k.b == '\n' || k.b == '\r' {
 				return nil
 			}
 		}
