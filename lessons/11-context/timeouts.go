@@ -50,10 +50,10 @@ func timeouts(ctx context.Context, s *lesson.Stage) error {
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, r := range incoming {
+		lane := s.Lane(fmt.Sprintf("request %d", i+1)) // here, so the timeline lists them in order
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lane := s.Lane(fmt.Sprintf("request %d", i+1))
 			lane.Start()
 			defer lane.Done()
 

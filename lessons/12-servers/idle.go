@@ -35,7 +35,7 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		s.Warn("open-file limit %d: scaling down to %d connections (2 descriptors each)", limit, room)
 		n = room
 	}
-	s.Say("open-file limit: %d descriptors; %d connections need %d", limit, n, 2*n)
+	s.Finding("fd-limit", float64(limit), fmt.Sprintf("open files allowed (soft limit); %d connections need %d", n, 2*n))
 	threadsBefore, how := osThreads()
 	goroutinesBefore := runtime.NumGoroutine()
 

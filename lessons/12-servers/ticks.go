@@ -41,6 +41,8 @@ func tick(ctx context.Context, s *lesson.Stage, conn net.Conn) {
 // accepts the next one. tick never ends, so neither does the first client.
 func serveOneAtATime(ctx context.Context, s *lesson.Stage, ln net.Listener) {
 	lane := s.Lane("server")
+	lane.Start()
+	defer lane.Done()
 	for n := 1; ; n++ {
 		conn, err := ln.Accept()
 		if err != nil {
@@ -54,6 +56,8 @@ func serveOneAtATime(ctx context.Context, s *lesson.Stage, ln net.Listener) {
 // serveEach accepts connections and serves each in its own goroutine.
 func serveEach(ctx context.Context, s *lesson.Stage, ln net.Listener) {
 	lane := s.Lane("server")
+	lane.Start()
+	defer lane.Done()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for n := 1; ; n++ {
