@@ -342,8 +342,12 @@ func (g *game) board() {
 		kind = "  [fixed]"
 	}
 	g.say(th.Heading(fmt.Sprintf("Level %d: %s", l.Number, l.Title)) + th.Dim(fmt.Sprintf("   (lesson %s)%s", l.Lesson, kind)))
-	g.say(l.Story)
-	g.say("Goal: " + l.Goal)
+	for _, line := range fill(l.Story, g.o.Width) {
+		g.say(line)
+	}
+	for _, line := range fill("Goal: "+l.Goal, g.o.Width) {
+		g.say(line)
+	}
 	g.say("")
 	blocks := make([][]string, len(l.Gs))
 	widest := 0
@@ -408,7 +412,15 @@ func (g *game) board() {
 			g.say(th.Warning(g.note))
 		}
 		g.say("Schedule: " + schedString(g.sched))
-		g.say(th.Dim(fmt.Sprintf("keys: %s run that goroutine's next step   u undo   r restart   q quit", g.keys())))
+		switch {
+		case g.o.Auto && g.proof.Schedule == nil:
+			g.say(th.Dim("auto: no schedule shows the bug; the proof follows"))
+		case g.o.Auto:
+			// No keys are read: say what is being played instead.
+			g.say(th.Dim(fmt.Sprintf("auto: playing the shortest schedule that shows the bug, %d steps: %s", len(g.proof.Schedule), schedString(g.proof.Schedule))))
+		default:
+			g.say(th.Dim(fmt.Sprintf("keys: %s run that goroutine's next step   u undo   r restart   q quit", g.keys())))
+		}
 	}
 }
 
@@ -439,4 +451,21 @@ func usesRegister(gr Goroutine) bool {
 		}
 	}
 	return false
+}
+
+// fill breaks prose into lines of at most width, between words.
+func fill(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
 }

@@ -107,3 +107,30 @@ func TestKeys(t *testing.T) {
 func fmtSscanf(s string, steps, shortest *int) (int, error) {
 	return fmt.Sscanf(s, "%d steps; the shortest possible has %d)", steps, shortest)
 }
+
+func TestStoryFitsANarrowTerminal(t *testing.T) {
+	l, err := stepper.Find("check-then-act")
+	require.NoError(t, err)
+	var out strings.Builder
+	_, err = stepper.Play(context.Background(), l, stepper.Options{In: strings.NewReader("q"), Out: &out, Width: 60})
+	require.NoError(t, err)
+	assert.Contains(t, out.String(), "\nOne printer. Each goroutine checks that nobody is busy\nprinting, then marks it busy and prints.\n", "the story is wrapped between words")
+	for _, line := range strings.Split(out.String(), "\n")[:4] {
+		assert.LessOrEqual(t, len([]rune(line)), 60, "%q", line)
+	}
+}
+
+func TestAutoOnAScreenSaysWhatItPlays(t *testing.T) {
+	for level, want := range map[string]string{
+		"1": "auto: playing the shortest schedule that shows the bug, 6 steps: 1 1 2 1 2 2",
+		"3": "auto: no schedule shows the bug; the proof follows",
+	} {
+		l, err := stepper.Find(level)
+		require.NoError(t, err)
+		var out strings.Builder
+		_, err = stepper.Play(context.Background(), l, stepper.Options{In: strings.NewReader(""), Out: &out, Width: 100, Screen: true, Auto: true})
+		require.NoError(t, err)
+		assert.Contains(t, out.String(), want)
+		assert.NotContains(t, out.String(), "u undo", "no keys are read in --auto")
+	}
+}
