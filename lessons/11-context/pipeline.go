@@ -43,11 +43,11 @@ func square(in <-chan int) <-chan int {
 	return out
 }
 
-// firstAbove is the consumer: it returns the first value above min, and
-// stops reading there.
-func firstAbove(in <-chan int, min int) int {
+// firstAbove is the consumer: it returns the first value above bound,
+// and stops reading there.
+func firstAbove(in <-chan int, bound int) int {
 	for v := range in {
-		if v > min {
+		if v > bound {
 			return v // the stages upstream are still waiting to send
 		}
 	}

@@ -163,6 +163,8 @@ func (h *hub) handle(conn net.Conn) {
 			h.leave(me, true)
 			return
 		}
+		// Anything else is ignored. (Only the hub may put lines into an
+		// outbox: it is the one that closes them.)
 	}
 	if me != nil { // disconnected without QUIT
 		h.leave(me, false)

@@ -153,7 +153,11 @@ func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *l
 	select {
 	case <-c2.first:
 		firstAfter = time.Since(t0)
-		<-wait.C
+		select { // and watch them both for the rest of the window
+		case <-wait.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	case <-wait.C:
 	case <-ctx.Done():
 		return ctx.Err()
