@@ -66,15 +66,16 @@ func afterFunc(ctx context.Context, s *lesson.Stage) error {
 		return err
 	}
 	lane.Received("conn")
-	lane.Printf("read %q; the after-func was stopped before it ran: %v", buf[:n], !cut)
+	lane.Printf("read %q; after-func stopped in time: %v", buf[:n], !cut)
 	if cut {
 		s.Finding("answered-read-cut", 1, "")
 	} else {
 		s.Finding("answered-read-cut", 0, "")
 	}
-	s.Say("context.AfterFunc(ctx, f) runs f in a new goroutine once ctx is done; the stop")
-	s.Say("function it returns cancels that, and says whether it was still in time.")
-	s.Say("It bridges contexts to anything with a deadline or a Close: conns, files, pipes.")
+	s.Say("context.AfterFunc(ctx, f) runs f in a new goroutine once ctx is")
+	s.Say("done; the stop function it returns cancels that, and says whether")
+	s.Say("it was still in time. It bridges contexts to anything with a")
+	s.Say("deadline or a Close: connections, files, pipes.")
 	return nil
 }
 

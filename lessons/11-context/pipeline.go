@@ -187,9 +187,11 @@ func contextPipeline(ctx context.Context, s *lesson.Stage) error {
 	leaked := settle()
 	s.Finding("leaked", float64(leaked), "pipeline goroutines")
 	s.Finding("goroutines-added", float64(runtime.NumGoroutine()-before), "")
-	s.Say("cancel() closes reqCtx.Done(); a stage blocked in `select { case out <- v:")
-	s.Say("case <-ctx.Done(): }` takes the second case, closes its channel and returns.")
-	s.Say("In real code write `defer cancel()` right after WithCancel (go vet checks it).")
+	s.Say("cancel() closes reqCtx.Done(); a stage blocked in")
+	s.Say("  select { case out <- v: case <-ctx.Done(): }")
+	s.Say("takes the second case, closes its channel and returns.")
+	s.Say("In real code, write `defer cancel()` right after WithCancel:")
+	s.Say("go vet reports a cancel that some path forgets.")
 	if paused != nil {
 		return paused
 	}

@@ -103,9 +103,10 @@ func timeouts(ctx context.Context, s *lesson.Stage) error {
 	s.FindingDuration("slowest-answer", slowest)
 	s.FindingDuration("elapsed", elapsed)
 	s.FindingDuration("longest-work", s.Scale(incoming[len(incoming)-1].work))
-	s.Say("Nothing waited for the 2.5 s request: its goroutine returned at the deadline,")
-	s.Say("and so would every goroutine it had started with reqCtx. context.Cause tells")
-	s.Say("a timeout from a hang-up; ctx.Err() alone only says Canceled or DeadlineExceeded.")
+	s.Say("Nothing waited for the 2.5 s request: its goroutine returned at the")
+	s.Say("deadline, and so would every goroutine it had started with reqCtx.")
+	s.Say("context.Cause tells a timeout from a hang-up; ctx.Err() alone only")
+	s.Say("says Canceled or DeadlineExceeded.")
 	if paused != nil {
 		return paused
 	}

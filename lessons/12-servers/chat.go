@@ -309,7 +309,7 @@ func chat(ctx context.Context, s *lesson.Stage) error {
 	if err := s.Pause(ctx, "alice speaks: who hears it?"); err != nil {
 		return err
 	}
-	s.Heading("a message reaches everybody else; bob leaves; the server has the last word")
+	s.Heading("alice speaks, bob quits, the server has the last word")
 	alice.send("MSG hello all")
 	expect(bob, "alice: hello all")
 	expect(carol, "alice: hello all")
@@ -345,8 +345,8 @@ func chat(ctx context.Context, s *lesson.Stage) error {
 	} else {
 		s.Finding("name-taken", 0, "duplicate name refused")
 	}
-	s.Say("One goroutine owns the members map and every client talks to it through")
-	s.Say("channels; a broadcast only drops lines into outboxes, and each client's own")
-	s.Say("writer goroutine does the slow part, writing to the network.")
+	s.Say("One goroutine owns the members map and every client talks to it")
+	s.Say("through channels; a broadcast only drops lines into outboxes, and")
+	s.Say("each client's own writer goroutine does the slow part: the network.")
 	return nil
 }

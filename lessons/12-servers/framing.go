@@ -189,7 +189,7 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	if err := errors.Join(<-writeDone, err); err != nil {
 		return err
 	}
-	reader.Printf("all frames written in one Write over TCP: %d of %d messages intact", okGlued, len(want))
+	reader.Printf("one Write for all, over TCP: %d of %d intact", okGlued, len(want))
 	s.Finding("framed-coalesced-ok", float64(okGlued), fmt.Sprintf("of %d messages", len(want)))
 
 	client, server = pipePair()
@@ -208,10 +208,10 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	if err := errors.Join(<-writeDone, err); err != nil {
 		return err
 	}
-	reader.Printf("every byte in a Write of its own: %d of %d messages intact", okSplit, len(want))
+	reader.Printf("a Write per byte, net.Pipe: %d of %d intact", okSplit, len(want))
 	s.Finding("framed-split-ok", float64(okSplit), fmt.Sprintf("of %d messages", len(want)))
-	s.Say("The length says where a message ends; io.ReadFull keeps reading until it has")
-	s.Say("that many bytes, however the network cut or glued them.")
+	s.Say("The length says where a message ends; io.ReadFull keeps reading")
+	s.Say("until it has that many bytes, however the network cut or glued them.")
 	return nil
 }
 

@@ -43,7 +43,7 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		s.Warn("open-file limit %d: scaling down to %d connections (2 descriptors each)", limit, room)
 		n = room
 	}
-	s.Finding("fd-limit", float64(limit), fmt.Sprintf("open files allowed (soft limit); %d connections need %d", n, 2*n))
+	s.Finding("fd-limit", float64(limit), fmt.Sprintf("open files (soft limit); %d needed", 2*n))
 	threadsBefore, how := osThreads()
 	goroutinesBefore := runtime.NumGoroutine()
 
@@ -101,7 +101,7 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 	goroutines := runtime.NumGoroutine() - goroutinesBefore
 	threads, _ := osThreads()
 	s.Finding("connections", float64(n), "")
-	s.Finding("goroutines", float64(goroutines), "goroutines added (one per connection, plus the accept loop)")
+	s.Finding("goroutines", float64(goroutines), "more goroutines (a connection each, and Accept)")
 	s.Finding("os-threads", float64(threads), how)
 	s.Finding("os-threads-before", float64(threadsBefore), how)
 	s.Finding("goroutines-per-thread", float64(goroutines)/float64(threads), "")
@@ -120,8 +120,9 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		answered++
 	}
 	s.Finding("answered", float64(answered), "of the idle connections answered a ping")
-	s.Say("Each goroutine is blocked in Read. A goroutine blocked on the network is")
-	s.Say("parked, and the runtime's netpoller (epoll on Linux, kqueue on macOS) waits")
-	s.Say("for all of them on one thread: what the old course wrote by hand with select.")
+	s.Say("Each goroutine is blocked in Read. A goroutine blocked on the")
+	s.Say("network is parked, and the runtime's netpoller (epoll on Linux,")
+	s.Say("kqueue on macOS) waits for all of them on one thread: what the old")
+	s.Say("course wrote by hand with select.")
 	return nil
 }

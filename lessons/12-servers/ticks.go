@@ -144,7 +144,7 @@ func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *l
 		return err
 	}
 	defer func() { c2.conn.Close(); <-c2.done }()
-	s.Say("both clients connected (the kernel completes the handshake, Accept or not)")
+	s.Say("both clients connected: the kernel completes the handshake itself")
 
 	t0 := time.Now()
 	var firstAfter time.Duration = -1
@@ -178,8 +178,9 @@ func iterative(ctx context.Context, s *lesson.Stage) error {
 	if err := watch(ctx, s, serveOneAtATime); err != nil {
 		return err
 	}
-	s.Warn("client 2 is connected and waiting, and will wait for ever: the server is")
-	s.Warn("inside tick(client 1), which never returns, so it never calls Accept again.")
+	s.Warn("client 2 is connected and waiting, and will wait for ever: the")
+	s.Warn("server is inside tick(client 1), which never returns, so it never")
+	s.Warn("calls Accept again.")
 	return nil
 }
 
@@ -188,7 +189,8 @@ func goroutinePerConn(ctx context.Context, s *lesson.Stage) error {
 	if err := watch(ctx, s, serveEach); err != nil {
 		return err
 	}
-	s.Say("The accept loop only accepts; each connection gets its own goroutine, and a")
-	s.Say("slow or endless client holds up nobody else. This is what net/http does.")
+	s.Say("The accept loop only accepts; each connection gets its own")
+	s.Say("goroutine, and a slow or endless client holds up nobody else.")
+	s.Say("This is what net/http does.")
 	return nil
 }
