@@ -99,10 +99,13 @@ func TestWholeLesson(t *testing.T) {
 	assert.Contains(t, out, "mu: held by at most 1 lane at once", "the timeline follows the answer")
 	assert.Contains(t, out, "(end of the lesson)")
 	assert.Equal(t, int32(1), runs.Load())
-	// The demo's source excerpt is read from this file: the closure
-	// itself, not testLesson around it (which holds the answer).
-	assert.Contains(t, out, "Run: func(ctx context.Context, s *lesson.Stage) error {\n    runs.Add(1)")
+	// The demo's source excerpt is read from this file: not testLesson
+	// around the closure (which holds the answer), but twoWorkers, which
+	// the closure calls and which has the go statement and the lock.
 	assert.NotContains(t, out, "func testLesson()")
+	assert.Contains(t, out, "// the demo calls twoWorkers, which starts the goroutines:\n")
+	assert.Contains(t, out, "        go func() {\n")
+	assert.Contains(t, out, "            mu.Lock()\n")
 	for i, line := range strings.Split(out, "\n") {
 		assert.LessOrEqual(t, len([]rune(line)), 100, "line %d: %q", i+1, line)
 	}

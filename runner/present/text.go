@@ -1,14 +1,16 @@
 package present
 
 import (
-	"bufio"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/conclab/conclab/lessons/lesson"
@@ -135,27 +137,38 @@ func cut(s string, width int) string {
 	return s
 }
 
-// goStatement finds the lines a demo is about: where goroutines start and
-// locks are taken.
-var goStatement = regexp.MustCompile(`\bgo (func|[A-Za-z_][A-Za-z0-9_.]*\()|\.Lock\(\)|\.RLock\(\)|<-`)
+// focus finds the lines a demo is about, best first: where goroutines
+// start, then where locks are taken, then channel operations.
+var focus = []*regexp.Regexp{
+	regexp.MustCompile(`\bgo (func\b|[A-Za-z_][A-Za-z0-9_.]*\()`),
+	regexp.MustCompile(`\.R?Lock\(\)`),
+	regexp.MustCompile(`<-`),
+}
 
-// excerpt is the demo's own source, read from the file it was compiled
+// excerpt is the demo's source, read from the files it was compiled
 // from (present when conclab runs in its repository), at most height
-// lines: a window around its first go statement when it is longer.
+// lines: a window around its first go statement when it is longer. A
+// demo that starts its goroutines in a helper shows the helper, since the
+// go statement is what the class should see.
 func excerpt(d lesson.Demo, width, height int) []string {
-	lines, ok := source(d)
+	note, lines, ok := source(d)
 	if !ok {
 		return []string{"(the demo's source is not at hand: run conclab inside its repository to show it)"}
+	}
+	var head []string
+	if note != "" {
+		head = []string{cut(note, width)}
+		height--
 	}
 	for i, l := range lines {
 		lines[i] = cut(strings.ReplaceAll(l, "\t", "    "), width)
 	}
 	if len(lines) <= height {
-		return lines
+		return append(head, lines...)
 	}
 	first := 0
-	for i, l := range lines {
-		if goStatement.MatchString(l) {
+	for _, re := range focus {
+		if i := slices.IndexFunc(lines, re.MatchString); i >= 0 {
 			first = i
 			break
 		}
@@ -169,69 +182,160 @@ func excerpt(d lesson.Demo, width, height int) []string {
 	if end < len(lines) {
 		window = append(window, "    …")
 	}
-	return window
+	return append(head, window...)
 }
 
-// source returns the lines of the function that implements d.Run.
-func source(d lesson.Demo) ([]string, bool) {
+// pkgSource is a demo's package, parsed.
+type pkgSource struct {
+	fset  *token.FileSet
+	srcs  map[string][]byte // by file name
+	funcs map[string]*ast.FuncDecl
+	files []*ast.File
+}
+
+// lines returns the source lines of node n, from its doc comment if it
+// has one, without the indentation they all share.
+func (p *pkgSource) lines(n ast.Node, doc *ast.CommentGroup) []string {
+	pos := p.fset.Position(n.Pos())
+	first, last := pos.Line, p.fset.Position(n.End()).Line
+	if doc != nil {
+		first = p.fset.Position(doc.Pos()).Line
+	}
+	all := strings.Split(string(p.srcs[pos.Filename]), "\n")
+	if first < 1 || last > len(all) {
+		return nil
+	}
+	return dedent(slices.Clone(all[first-1 : last]))
+}
+
+// source returns the lines of the function that implements d.Run, or of
+// the helper it calls that starts the goroutines, with a note saying so.
+func source(d lesson.Demo) (note string, lines []string, ok bool) {
 	if d.Run == nil {
-		return nil, false
+		return "", nil, false
 	}
 	fn := runtime.FuncForPC(reflect.ValueOf(d.Run).Pointer())
 	if fn == nil {
-		return nil, false
+		return "", nil, false
 	}
 	file, line := fn.FileLine(fn.Entry())
-	src, err := os.ReadFile(file)
-	if err != nil {
-		// A -trimpath build records module paths: try them from here.
-		const module = "github.com/conclab/conclab/"
-		if rel, ok := strings.CutPrefix(file, module); ok {
-			src, err = os.ReadFile(rel)
-		}
-		if err != nil {
-			return nil, false
-		}
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
-	if err != nil {
-		return nil, false
+	p, file, ok := parsePackage(file)
+	if !ok {
+		return "", nil, false
 	}
 	// The innermost function around the entry: a demo written as a
 	// closure shows the closure, not the function that builds the lesson
 	// (which may hold the answer to the predict question).
-	first, last := 0, 0
-	ast.Inspect(f, func(n ast.Node) bool {
-		var doc *ast.CommentGroup
-		switch fn := n.(type) {
-		case *ast.FuncDecl:
-			doc = fn.Doc
-		case *ast.FuncLit:
-		default:
-			return true
+	var demo ast.Node
+	var doc *ast.CommentGroup
+	for _, f := range p.files {
+		if p.fset.Position(f.Pos()).Filename != file {
+			continue
 		}
-		start, end := fset.Position(n.Pos()).Line, fset.Position(n.End()).Line
-		if line < start || line > end {
+		ast.Inspect(f, func(n ast.Node) bool {
+			var d *ast.CommentGroup
+			switch fn := n.(type) {
+			case *ast.FuncDecl:
+				d = fn.Doc
+			case *ast.FuncLit:
+			default:
+				return true
+			}
+			start, end := p.fset.Position(n.Pos()).Line, p.fset.Position(n.End()).Line
+			if line < start || line > end {
+				return false
+			}
+			demo, doc = n, d
+			return true
+		})
+	}
+	if demo == nil {
+		return "", nil, false
+	}
+	if !startsGoroutines(demo) {
+		if helper := p.helper(demo); helper != nil {
+			name := "the demo"
+			if fd, ok := demo.(*ast.FuncDecl); ok {
+				name = fd.Name.Name
+			}
+			note := fmt.Sprintf("// %s calls %s, which starts the goroutines:", name, helper.Name.Name)
+			return note, p.lines(helper, helper.Doc), true
+		}
+	}
+	return "", p.lines(demo, doc), true
+}
+
+// parsePackage parses the Go files (not tests) of the folder that holds
+// file, and returns file as it is named among them.
+func parsePackage(file string) (*pkgSource, string, bool) {
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(file); err != nil {
+		// A -trimpath build records module paths: try them from here.
+		const module = "github.com/conclab/conclab/"
+		rel, ok := strings.CutPrefix(file, module)
+		if !ok {
+			return nil, "", false
+		}
+		dir = filepath.Dir(rel)
+		file = rel
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, "", false
+	}
+	p := &pkgSource{fset: token.NewFileSet(), srcs: map[string][]byte{}, funcs: map[string]*ast.FuncDecl{}}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") && name != file {
+			continue // a demo in a test file (this package's tests) reads its own file only
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(p.fset, name, src, parser.ParseComments)
+		if err != nil {
+			continue
+		}
+		p.srcs[name] = src
+		p.files = append(p.files, f)
+		for _, decl := range f.Decls {
+			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Recv == nil {
+				p.funcs[fd.Name.Name] = fd
+			}
+		}
+	}
+	return p, file, len(p.files) > 0
+}
+
+// helper is the first function of the package that n calls or passes
+// along (countUnsafely, or a worker handed to a runner) and that starts
+// goroutines itself.
+func (p *pkgSource) helper(n ast.Node) *ast.FuncDecl {
+	var found *ast.FuncDecl
+	ast.Inspect(n, func(x ast.Node) bool {
+		if found != nil {
 			return false
 		}
-		if doc != nil {
-			start = fset.Position(doc.Pos()).Line
+		if id, ok := x.(*ast.Ident); ok {
+			if fd, ok := p.funcs[id.Name]; ok && fd != n && startsGoroutines(fd) {
+				found = fd
+			}
 		}
-		first, last = start, end
 		return true
 	})
-	if first == 0 {
-		return nil, false
-	}
-	var lines []string
-	sc := bufio.NewScanner(strings.NewReader(string(src)))
-	for n := 1; sc.Scan(); n++ {
-		if n >= first && n <= last {
-			lines = append(lines, sc.Text())
+	return found
+}
+
+// startsGoroutines reports whether n has a go statement of its own.
+func startsGoroutines(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(x ast.Node) bool {
+		if _, ok := x.(*ast.GoStmt); ok {
+			found = true
 		}
-	}
-	return dedent(lines), true
+		return !found
+	})
+	return found
 }
 
 // dedent removes the tabs that all lines share, so a closure starts at
