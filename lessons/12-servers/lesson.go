@@ -28,7 +28,7 @@ var Lesson = lesson.Lesson{
 			Claim:   "a server that handles one connection at a time ticks to its first client for ever; the second client connects but gets nothing",
 			Run:     iterative,
 			Predict: "the server ticks to client 1 every 0.5 s, for ever; client 2 connects too. What does client 2 get?",
-			Answer:  "nothing: its connection is accepted by the kernel, but the server never calls Accept again",
+			Answer:  "nothing until client 1 hangs up: the kernel queued its connection, but the server calls Accept again only when tick returns",
 		},
 		{
 			Name:  "goroutine-per-conn",

@@ -3,6 +3,7 @@ package servers
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -108,9 +109,10 @@ func dial(s *lesson.Stage, name, addr string) (*client, error) {
 }
 
 // watch runs server on a loopback listener, connects two clients, and
-// watches them for window; then it closes everything and records what
-// each client got.
-func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *lesson.Stage, net.Listener)) error {
+// watches them for window, then records what each client got. With
+// hangUp, client 1 then hangs up, and watch records how soon client 2 is
+// served after that. At the end it closes everything.
+func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *lesson.Stage, net.Listener), hangUp bool) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // port 0: any free port
 	if err != nil {
 		return err
@@ -170,23 +172,42 @@ func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *l
 	} else {
 		s.FindingDuration("client2-waited", time.Since(t0))
 	}
-	return paused
+	if paused != nil || !hangUp {
+		return paused
+	}
+
+	if err := s.Pause(ctx, "client 1 hangs up: what happens to client 2?"); err != nil {
+		return err
+	}
+	s.Heading("client 1 hangs up")
+	t1 := time.Now()
+	c1.conn.Close()
+	<-c1.done
+	select { // tick's next write or the one after fails, and it returns
+	case <-c2.first:
+		s.FindingDuration("client2-served-after-hangup", time.Since(t1))
+		return nil
+	case <-time.After(s.Scale(3*period) + safety):
+		return errors.New("client 2 was not served even after client 1 hung up")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func iterative(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("One connection at a time: for { conn := Accept(); tick(conn) }")
-	if err := watch(ctx, s, serveOneAtATime); err != nil {
+	if err := watch(ctx, s, serveOneAtATime, true); err != nil {
 		return err
 	}
-	s.Warn("client 2 is connected and waiting, and will wait for ever: the")
-	s.Warn("server is inside tick(client 1), which never returns, so it never")
-	s.Warn("calls Accept again.")
+	s.Warn("client 2 was connected all along, queued by the kernel: the server")
+	s.Warn("was inside tick(client 1) and called Accept again only when tick")
+	s.Warn("returned, after client 1 had gone. One slow client stops them all.")
 	return nil
 }
 
 func goroutinePerConn(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("A goroutine per connection: for { conn := Accept(); go tick(conn) }")
-	if err := watch(ctx, s, serveEach); err != nil {
+	if err := watch(ctx, s, serveEach, false); err != nil {
 		return err
 	}
 	s.Say("The accept loop only accepts; each connection gets its own")
