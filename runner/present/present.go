@@ -72,8 +72,10 @@ type slide struct {
 // run is what a demo's run left behind.
 type run struct {
 	output string // as it was shown: wrapped, with the margin
-	stage  *lesson.Stage
-	err    error
+	// interrupted: Ctrl-C stopped the demo (its error says only that)
+	interrupted bool
+	stage       *lesson.Stage
+	err         error
 }
 
 type presenter struct {
@@ -345,7 +347,7 @@ func (p *presenter) show(ctx context.Context, i int) error {
 		if err != nil {
 			return err
 		}
-		if r.err != nil {
+		if r.err != nil && !r.interrupted {
 			line(th.Warning(fmt.Sprintf("the demo failed: %v", r.err)))
 		}
 		line("")
@@ -415,7 +417,7 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(live, p.o.Theme.Warning("interrupted: the demo was stopped"))
-		r.err = ctx.Err()
+		r.err, r.interrupted = ctx.Err(), true
 	}
 	live.Flush()
 	r.output = out.String()
@@ -473,7 +475,10 @@ func (p *presenter) reveal(i int, line func(string)) {
 	for _, f := range fs {
 		line(th.Finding("  » " + f.String()))
 	}
-	if r.err != nil {
+	switch {
+	case r.interrupted:
+		line(th.Warning("(the run was interrupted: b goes back to it, r runs it again)"))
+	case r.err != nil:
 		line(th.Warning(fmt.Sprintf("(the run ended with an error: %v)", r.err)))
 	}
 }

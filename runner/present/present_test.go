@@ -175,3 +175,29 @@ func TestLiveOutputFitsTheSlide(t *testing.T) {
 	assert.Contains(t, wide, "\n"+margin+"Both workers are done: the total below counts the increments that arrived under the mutex, one\n"+margin+"at a time, never two.\n")
 	assert.Contains(t, wide, "\n"+margin+"» total: 2 increments\n")
 }
+
+func TestCtrlCStopsTheDemoOnly(t *testing.T) {
+	l := testLesson()
+	l.Demos[0].Run = func(ctx context.Context, s *lesson.Stage) error {
+		s.Say("waiting for Ctrl-C")
+		<-ctx.Done() // the demo would run forever without it
+		return ctx.Err()
+	}
+	var out bytes.Buffer
+	err := present.Present(context.Background(), l, present.Options{
+		In: strings.NewReader(strings.Repeat(" ", 6) + "q"), Out: &out, Width: 80, Height: 24,
+		// Ctrl-C, as signal.NotifyContext would see it, as soon as the
+		// demo starts.
+		Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(ctx)
+			cancel()
+			return ctx, cancel
+		},
+	})
+	require.NoError(t, err, "the presentation goes on after an interrupted demo")
+	got := out.String()
+	assert.Contains(t, got, "waiting for Ctrl-C\ninterrupted: the demo was stopped\n")
+	assert.NotContains(t, got, "the demo failed", "an interruption is not a failure")
+	assert.Contains(t, got, "(the run was interrupted: b goes back to it, r runs it again)")
+	assert.Contains(t, got, "step 7 of 8", "the answer step follows")
+}
