@@ -43,7 +43,7 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		s.Warn("open-file limit %d: scaling down to %d connections (2 descriptors each)", limit, room)
 		n = room
 	}
-	s.Finding("fd-limit", float64(limit), fmt.Sprintf("open files (soft limit); %d needed", 2*n))
+	s.Finding("fd-limit", float64(limit), "open files (soft limit); "+lesson.Number(float64(2*n))+" needed")
 	threadsBefore, how := osThreads()
 	goroutinesBefore := runtime.NumGoroutine()
 
