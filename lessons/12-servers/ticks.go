@@ -39,7 +39,8 @@ func tick(ctx context.Context, s *lesson.Stage, conn net.Conn) {
 }
 
 // serveOneAtATime accepts a connection and serves it to the end before it
-// accepts the next one. tick never ends, so neither does the first client.
+// accepts the next one. tick ends only when its client goes away, so the
+// second client waits for the first to leave.
 func serveOneAtATime(ctx context.Context, s *lesson.Stage, ln net.Listener) {
 	lane := s.Lane("server")
 	lane.Start()
