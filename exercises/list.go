@@ -6,6 +6,7 @@ var catalog = []Exercise{
 	counter,
 	ledger,
 	rwstore,
+	transfer,
 	event,
 	queue,
 	pool,

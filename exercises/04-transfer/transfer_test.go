@@ -1,0 +1,297 @@
+package transfer_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	transfer "github.com/conclab/conclab/exercises/04-transfer"
+)
+
+// TestMain fails the run if any goroutine is still alive after the tests.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// deadline bounds every test. A correct solution needs a small fraction of
+// it even under -race on a loaded machine; a deadlocked one never finishes.
+// (testing/synctest cannot help here: it does not see a goroutine blocked
+// on a sync.Mutex as stuck, so the tests keep a deadline of their own.)
+const deadline = 4 * time.Second
+
+// within runs body in its own goroutine and fails the test if body has not
+// returned after d, so that a deadlocked Transfer fails with an explanation
+// instead of hanging the whole run. advice says what usually causes it.
+func within(t *testing.T, d time.Duration, what, advice string, body func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		body()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("deadlock or livelock: %s did not finish within %v; %s", what, d, advice)
+	}
+}
+
+// atLeastTwoThreads lets goroutines really run side by side for the rest of
+// the test, even under go test -cpu 1: a lock-order deadlock needs two
+// transfers to be half-way through at the same moment.
+func atLeastTwoThreads(t *testing.T) {
+	if n := runtime.GOMAXPROCS(0); n < 4 {
+		runtime.GOMAXPROCS(4)
+		t.Cleanup(func() { runtime.GOMAXPROCS(n) })
+	}
+}
+
+func balances(accounts ...*transfer.Account) []int64 {
+	b := make([]int64, len(accounts))
+	for i, a := range accounts {
+		b[i] = a.Balance()
+	}
+	return b
+}
+
+func TestTransferMovesMoney(t *testing.T) {
+	within(t, deadline, "transfers from one goroutine", "does Transfer return on every path without unlocking?", func() {
+		tom, jack := transfer.NewAccount(10000), transfer.NewAccount(6000)
+		require.NotEqual(t, tom.ID(), jack.ID(), "two accounts must not share an ID")
+		assert.Equal(t, []int64{10000, 6000}, balances(tom, jack), "NewAccount(10000) and NewAccount(6000): Balance must return what they were opened with")
+
+		assert.NoError(t, transfer.Transfer(tom, jack, 5000), "Tom (10000) sends Jack 5000")
+		assert.Equal(t, []int64{5000, 11000}, balances(tom, jack), "after Tom sends Jack 5000, want Tom 5000 and Jack 11000")
+
+		assert.NoError(t, transfer.Transfer(jack, tom, 200), "Jack (11000) sends Tom 200")
+		assert.Equal(t, []int64{5200, 10800}, balances(tom, jack), "after Jack sends Tom 200, want Tom 5200 and Jack 10800")
+
+		assert.ErrorIs(t, transfer.Transfer(tom, jack, 5201), transfer.ErrInsufficientFunds, "Tom holds 5200 and sends 5201")
+		assert.ErrorIs(t, transfer.Transfer(tom, jack, 0), transfer.ErrInvalidAmount, "a transfer of 0")
+		assert.ErrorIs(t, transfer.Transfer(jack, tom, -300), transfer.ErrInvalidAmount, "a transfer of -300 (it would take money from Tom)")
+		assert.Equal(t, []int64{5200, 10800}, balances(tom, jack), "a refused transfer must change nothing")
+
+		assert.NoError(t, transfer.Transfer(tom, jack, 5200), "Tom sends all he has: that is allowed")
+		assert.Equal(t, []int64{0, 16000}, balances(tom, jack), "after Tom sends his last 5200")
+	})
+}
+
+func TestSelfTransferDoesNotDeadlock(t *testing.T) {
+	within(t, deadline, "Transfer(a, a, 100)",
+		"a transfer from an account to itself must not lock that account twice: Go's Mutex is not reentrant, so the second Lock waits forever for the first", func() {
+			a, b := transfer.NewAccount(1000), transfer.NewAccount(1000)
+			assert.NoError(t, transfer.Transfer(a, a, 100), "a transfer from an account to itself returns nil")
+			assert.Equal(t, int64(1000), a.Balance(), "a transfer from an account to itself changes nothing")
+			assert.ErrorIs(t, transfer.Transfer(a, a, -1), transfer.ErrInvalidAmount, "a negative amount is refused, even to oneself")
+
+			// Self-transfers mixed with ordinary ones, from many goroutines.
+			var wg sync.WaitGroup
+			for g := range 8 {
+				wg.Go(func() {
+					for i := range 200 {
+						from, to := a, b
+						if (g+i)%2 == 0 {
+							from, to = b, a
+						}
+						if i%3 == 0 {
+							to = from
+						}
+						if err := transfer.Transfer(from, to, 1); err != nil && !errors.Is(err, transfer.ErrInsufficientFunds) {
+							t.Errorf("Transfer returned %v; want nil or ErrInsufficientFunds", err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			assert.Equal(t, int64(2000), a.Balance()+b.Balance(), "money was created or destroyed: the two accounts must still hold 2000 together")
+		})
+}
+
+// TestOppositeDirectionsDoNotDeadlock is the old course's bank: Tom sends
+// Jack money while Jack sends Tom money, from several goroutines in each
+// direction, as fast as they can for a while. Thousands of transfers give
+// the scheduler thousands of chances to stop a transfer half-way, between
+// locking one account and locking the other, while a transfer in the
+// other direction runs: a lock-order deadlock does not slip through by
+// luck.
+func TestOppositeDirectionsDoNotDeadlock(t *testing.T) {
+	atLeastTwoThreads(t)
+	const perDirection = 4              // goroutines sending each way
+	const busy = 300 * time.Millisecond // how long they keep sending
+	tom, jack := transfer.NewAccount(10000), transfer.NewAccount(6000)
+	var toJack, toTom, refused atomic.Int64
+	within(t, deadline,
+		fmt.Sprintf("%d goroutines sending Tom->Jack while %d send Jack->Tom", perDirection, perDirection),
+		"two transfers in opposite directions probably locked the accounts in opposite orders: "+
+			"Tom->Jack holds Tom and waits for Jack while Jack->Tom holds Jack and waits for Tom. "+
+			"Lock the two accounts in an order that does not depend on the direction",
+		func() {
+			var stop atomic.Bool
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for g := range 2 * perDirection {
+				from, to, count := tom, jack, &toJack
+				if g%2 == 1 {
+					from, to, count = jack, tom, &toTom
+				}
+				wg.Go(func() {
+					r := rand.New(rand.NewPCG(uint64(g), 4))
+					<-start
+					for !stop.Load() {
+						switch err := transfer.Transfer(from, to, 1+r.Int64N(300)); {
+						case err == nil:
+							count.Add(1)
+						case errors.Is(err, transfer.ErrInsufficientFunds):
+							refused.Add(1)
+						default:
+							t.Errorf("Transfer returned %v; want nil or ErrInsufficientFunds", err)
+							return
+						}
+					}
+				})
+			}
+			close(start)
+			time.Sleep(busy)
+			stop.Store(true)
+			wg.Wait()
+		})
+	require.Positive(t, toJack.Load(), "no transfer from Tom to Jack succeeded")
+	require.Positive(t, toTom.Load(), "no transfer from Jack to Tom succeeded")
+	t.Logf("%d transfers Tom->Jack and %d Jack->Tom succeeded, %d were refused", toJack.Load(), toTom.Load(), refused.Load())
+	got := balances(tom, jack)
+	assert.Equal(t, int64(16000), got[0]+got[1],
+		"Tom and Jack hold %d together after %d transfers between them; they started with 16000: money was created or destroyed",
+		got[0]+got[1], toJack.Load()+toTom.Load())
+	assert.True(t, got[0] >= 0 && got[1] >= 0, "an account was overdrawn: Tom %d, Jack %d", got[0], got[1])
+}
+
+// TestManyAccountsConserveMoney moves money at random between ten accounts,
+// in every direction and around cycles (A->B, B->C, C->A), while readers
+// check the balances.
+func TestManyAccountsConserveMoney(t *testing.T) {
+	atLeastTwoThreads(t)
+	const accounts, movers, transfers, start = 10, 8, 1000, 500
+	acc := make([]*transfer.Account, accounts)
+	for i := range acc {
+		acc[i] = transfer.NewAccount(start)
+	}
+	var (
+		net      [movers][accounts]int64 // what each mover's successful transfers did to each account
+		refused  atomic.Int64
+		reads    atomic.Int64
+		negative atomic.Int64
+		stop     atomic.Bool
+	)
+	within(t, deadline,
+		fmt.Sprintf("%d goroutines making %d random transfers each between %d accounts", movers, transfers, accounts),
+		"transfers around a cycle (A->B, B->C, C->A) deadlock when each locks its payer first: lock the accounts in one global order, e.g. by ID",
+		func() {
+			begin := make(chan struct{})
+			var moving, reading sync.WaitGroup
+			for m := range movers {
+				moving.Go(func() {
+					r := rand.New(rand.NewPCG(uint64(m), 5))
+					<-begin
+					for range transfers {
+						// Never from == to here: TestSelfTransferDoesNotDeadlock
+						// covers that on its own.
+						from, to, amount := r.IntN(accounts), 1+r.IntN(accounts-1), 1+r.Int64N(200)
+						to = (from + to) % accounts
+						switch err := transfer.Transfer(acc[from], acc[to], amount); {
+						case err == nil:
+							net[m][from] -= amount
+							net[m][to] += amount
+						case errors.Is(err, transfer.ErrInsufficientFunds):
+							refused.Add(1)
+						default:
+							t.Errorf("Transfer returned %v; want nil or ErrInsufficientFunds", err)
+							return
+						}
+					}
+				})
+			}
+			for range 2 {
+				reading.Go(func() {
+					<-begin
+					for !stop.Load() {
+						for _, a := range acc {
+							if a.Balance() < 0 {
+								negative.Add(1)
+							}
+							reads.Add(1)
+						}
+					}
+				})
+			}
+			close(begin)
+			moving.Wait()
+			stop.Store(true)
+			reading.Wait()
+		})
+	require.Positive(t, reads.Load(), "the readers never ran")
+	assert.Zero(t, negative.Load(), "Balance returned a negative balance %d times: an account was overdrawn", negative.Load())
+	assert.Positive(t, refused.Load(), "with 500 per account and transfers up to 200, some transfers must be refused with ErrInsufficientFunds")
+	var total int64
+	for i, a := range acc {
+		want := int64(start)
+		for m := range movers {
+			want += net[m][i]
+		}
+		got := a.Balance()
+		total += got
+		assert.Equal(t, want, got,
+			"account %d: the transfers that returned nil add up to %d, but Balance says %d: a transfer was lost or counted twice", i, want, got)
+	}
+	assert.Equal(t, int64(accounts*start), total, "the bank holds %d; it started with %d: money was created or destroyed", total, accounts*start)
+}
+
+// TestNoOverdraftUnderContention has 50 goroutines each send 3 out of an
+// account of 100 at the same moment: the check and the move must be one
+// step, or two transfers spend the same money.
+func TestNoOverdraftUnderContention(t *testing.T) {
+	atLeastTwoThreads(t)
+	const spenders = 50
+	payer := transfer.NewAccount(100)
+	payees := make([]*transfer.Account, spenders)
+	for i := range payees {
+		payees[i] = transfer.NewAccount(0)
+	}
+	var ok, refused atomic.Int64
+	within(t, deadline, "50 goroutines each sending 3 out of an account of 100",
+		"does a transfer wait for a lock it will never get?", func() {
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range spenders {
+				wg.Go(func() {
+					<-start
+					switch err := transfer.Transfer(payer, payees[i], 3); {
+					case err == nil:
+						ok.Add(1)
+					case errors.Is(err, transfer.ErrInsufficientFunds):
+						refused.Add(1)
+					default:
+						t.Errorf("Transfer(payer, payee, 3) returned %v; want nil or ErrInsufficientFunds", err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+		})
+	assert.Equal(t, int64(33), ok.Load(),
+		"100 pays exactly 33 transfers of 3, but %d succeeded: checking the funds and moving the money must happen under the same locks", ok.Load())
+	assert.Equal(t, int64(17), refused.Load(), "the 17 transfers that do not fit must return ErrInsufficientFunds")
+	assert.Equal(t, int64(1), payer.Balance(), "after 33 transfers of 3 out of 100, the payer must hold 1")
+	var paid int64
+	for _, p := range payees {
+		paid += p.Balance()
+	}
+	assert.Equal(t, int64(99), paid, "the payees must hold 99 together")
+}

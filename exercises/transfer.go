@@ -1,0 +1,25 @@
+package exercises
+
+import "time"
+
+var transfer = Exercise{
+	Number: 4,
+	Slug:   "transfer",
+	Title:  "Transfers between accounts that never deadlock",
+	Lesson: "deadlock",
+	Files:  []string{"transfer.go"},
+	Hints: [3]string{
+		"A transfer needs both accounts' locks. Picture Tom->Jack and Jack->Tom starting at the same moment, each locking its payer first: who holds what, and who waits for whom? Then picture Transfer(a, a, 1).",
+		"Break the circular wait: lock the two accounts in one global order that does not depend on the direction, e.g. the lower ID first. Handle from == to before locking anything (a Mutex locked twice by the same goroutine waits forever). Check the funds only once both locks are held, and lock in Balance too.",
+		"if amount <= 0 { return ErrInvalidAmount }; if from == to { return nil }; first, second := from, to; if second.id < first.id { first, second = second, first }; first.mu.Lock(); defer first.mu.Unlock(); second.mu.Lock(); defer second.mu.Unlock(); if from.balance < amount { return ErrInsufficientFunds }; from.balance -= amount; to.balance += amount; return nil.",
+	},
+	Points: map[string]int{
+		"TestTransferMovesMoney":              1,
+		"TestSelfTransferDoesNotDeadlock":     1,
+		"TestOppositeDirectionsDoNotDeadlock": 3,
+		"TestManyAccountsConserveMoney":       2,
+		"TestNoOverdraftUnderContention":      1,
+	},
+	// Five tests of at most 4 s each, even when every one deadlocks.
+	Timeout: 30 * time.Second,
+}
