@@ -1,6 +1,7 @@
 package contexts_test
 
 import (
+	"regexp"
 	"testing"
 	"testing/synctest"
 
@@ -19,6 +20,9 @@ func TestLeakyPipelineLeaksTwoPerRequest(t *testing.T) {
 	assert.GreaterOrEqual(t, r.Finding(t, "goroutines-added"), 10.0, "runtime.NumGoroutine should have grown by the leaked stages")
 	assert.Equal(t, 0.0, r.Finding(t, "leaked-after-drain"), "draining the abandoned channels should free every stage")
 	assert.Contains(t, r.Output, "request 5: answer 529", "the first square above 500 is 23*23")
+	// The dump shows where: 5 in gen's send, 5 in square's send.
+	assert.Len(t, regexp.MustCompile(`(?m)^  5 goroutines blocked in chan send at pipeline\.go:\d+$`).FindAllString(r.Output, -1), 2,
+		"the leaked stages should be seen blocked on their sends, 5 at each of two lines")
 	// Run has checked with goleak that the demo itself left nothing behind.
 }
 

@@ -2,8 +2,10 @@ package contexts
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
@@ -91,7 +93,10 @@ var stageFunc = regexp.MustCompile(`/lessons/11-context\.(gen|square)(Ctx)?\.fun
 
 // stagesAlive counts this process's pipeline goroutines, from a dump of
 // every goroutine's stack: exact, whatever else the process runs.
-func stagesAlive() int {
+func stagesAlive() int { return len(stages()) }
+
+// stages returns this process's pipeline goroutines, as a dump shows them.
+func stages() []traceback.Goroutine {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
@@ -101,16 +106,28 @@ func stagesAlive() int {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	alive := 0
+	var alive []traceback.Goroutine
 	for _, g := range traceback.ParseDump(string(buf)) {
 		for _, f := range g.Frames {
 			if stageFunc.MatchString(f.Func) {
-				alive++
+				alive = append(alive, g)
 				break
 			}
 		}
 	}
 	return alive
+}
+
+// where tells what the goroutines wait for and at which line, e.g.
+// "chan send at pipeline.go:29": 5.
+func where(gs []traceback.Goroutine) map[string]int {
+	places := map[string]int{}
+	for _, g := range gs {
+		if f, ok := traceback.UserFrame(g.Frames, nil); ok {
+			places[g.WaitingOn()+" at "+f.Short()]++
+		}
+	}
+	return places
 }
 
 // settle waits, a second at most, for the pipeline goroutines to exit
@@ -140,10 +157,14 @@ func leakyPipeline(ctx context.Context, s *lesson.Stage) error {
 			break
 		}
 	}
-	leaked := stagesAlive()
+	stuck := stages()
 	paused := s.Pause(ctx, "every request has answered: are we done?")
 	s.Finding("goroutines-added", float64(runtime.NumGoroutine()-before), "")
-	s.Finding("leaked", float64(leaked), "pipeline goroutines blocked on a send")
+	s.Finding("leaked", float64(len(stuck)), "pipeline goroutines blocked on a send")
+	places := where(stuck)
+	for _, place := range slices.Sorted(maps.Keys(places)) {
+		s.Say("  %d goroutines blocked in %s", places[place], place)
+	}
 	s.Warn("every request left gen and square behind, each blocked on `out <- ...`:")
 	s.Warn("nobody will ever receive, so they never return, with their stacks and")
 	s.Warn("whatever they hold. A server leaks 2 goroutines per request, forever.")
