@@ -378,6 +378,10 @@ func laneCells(events []lesson.Event, n int, at func(int) time.Duration, column 
 			cells[c] = cell{'-', 'r'}
 		}
 	}
+	// A hold shorter than a column can fall between the samples: show it
+	// in the column where it began, or the picture would lose the very
+	// lock a deadlock is about (held a moment, then waited on forever).
+	showHolds(events, cells, objects, column)
 	// Write each object's name into its segment when it fits after the
 	// segment's first cell, so "=Tom====" reads as "holding Tom".
 	for c := 0; c < n; {
@@ -406,6 +410,30 @@ func laneCells(events []lesson.Event, n int, at func(int) time.Duration, column 
 		}
 	}
 	return cells
+}
+
+// showHolds marks the first column of every hold that no column shows.
+func showHolds(events []lesson.Event, cells []cell, objects []string, column func(time.Duration) int) {
+	for i, e := range events {
+		if e.Kind != lesson.Acquired {
+			continue
+		}
+		from, to := column(e.At), len(cells)-1
+		for _, later := range events[i+1:] {
+			if later.Kind == lesson.Done || (later.Kind == lesson.Released && later.Object == e.Object) {
+				to = column(later.At)
+				break
+			}
+		}
+		shown := false
+		for c := from; c <= to && !shown; c++ {
+			shown = cells[c].kind == 'h'
+		}
+		if !shown {
+			cells[from] = cell{'=', 'h'}
+			objects[from] = e.Object
+		}
+	}
 }
 
 // colourCells joins the cells, colouring runs of the same kind together.

@@ -357,3 +357,20 @@ func TestRecordedRuns(t *testing.T) {
 		golden(t, "recorded-rwmutex-80", b.String())
 	})
 }
+
+func TestAShortHoldIsStillDrawn(t *testing.T) {
+	// A holds X for 1 ms of a second before it waits for Y forever: less
+	// than a column, but it is half of the deadlock.
+	var r recording
+	r.add(0, "A", lesson.Started, "")
+	r.add(0, "B", lesson.Started, "")
+	r.add(0, "B", lesson.Acquired, "Y")
+	r.add(500, "A", lesson.Acquired, "X")
+	r.add(501, "A", lesson.Waiting, "Y")
+	r.add(1000, "B", lesson.Waiting, "X")
+	var b bytes.Buffer
+	require.NoError(t, timeline.Render(&b, r.lanes, r.events, 80, lesson.Plain{}))
+	out := b.String()
+	assert.Regexp(t, `(?m)^A +\|-+=\.Y\.+\| cycle$`, out, "A's brief hold of X shows, then its wait for Y")
+	assert.Regexp(t, `(?m)^B +\|=Y=+\.X\.+\| cycle$`, out)
+}
