@@ -7,6 +7,7 @@ var catalog = []Exercise{
 	ledger,
 	rwstore,
 	transfer,
+	limiter,
 	event,
 	queue,
 	pool,

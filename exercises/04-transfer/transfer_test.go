@@ -18,6 +18,10 @@ import (
 )
 
 // TestMain fails the run if any goroutine is still alive after the tests.
+//
+// The tests start goroutines with a plain go statement rather than
+// WaitGroup.Go, so that a goroutine dump names the test line that started
+// a stuck goroutine, not WaitGroup.Go's.
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // deadline bounds every test. A correct solution needs a small fraction of
@@ -94,7 +98,9 @@ func TestSelfTransferDoesNotDeadlock(t *testing.T) {
 			// Self-transfers mixed with ordinary ones, from many goroutines.
 			var wg sync.WaitGroup
 			for g := range 8 {
-				wg.Go(func() {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
 					for i := range 200 {
 						from, to := a, b
 						if (g+i)%2 == 0 {
@@ -108,7 +114,7 @@ func TestSelfTransferDoesNotDeadlock(t *testing.T) {
 							return
 						}
 					}
-				})
+				}()
 			}
 			wg.Wait()
 			assert.Equal(t, int64(2000), a.Balance()+b.Balance(), "money was created or destroyed: the two accounts must still hold 2000 together")
@@ -142,7 +148,9 @@ func TestOppositeDirectionsDoNotDeadlock(t *testing.T) {
 				if g%2 == 1 {
 					from, to, count = jack, tom, &toTom
 				}
-				wg.Go(func() {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
 					r := rand.New(rand.NewPCG(uint64(g), 4))
 					<-start
 					for !stop.Load() {
@@ -156,7 +164,7 @@ func TestOppositeDirectionsDoNotDeadlock(t *testing.T) {
 							return
 						}
 					}
-				})
+				}()
 			}
 			close(start)
 			time.Sleep(busy)
@@ -197,7 +205,9 @@ func TestManyAccountsConserveMoney(t *testing.T) {
 			begin := make(chan struct{})
 			var moving, reading sync.WaitGroup
 			for m := range movers {
-				moving.Go(func() {
+				moving.Add(1)
+				go func() {
+					defer moving.Done()
 					r := rand.New(rand.NewPCG(uint64(m), 5))
 					<-begin
 					for range transfers {
@@ -216,10 +226,12 @@ func TestManyAccountsConserveMoney(t *testing.T) {
 							return
 						}
 					}
-				})
+				}()
 			}
 			for range 2 {
-				reading.Go(func() {
+				reading.Add(1)
+				go func() {
+					defer reading.Done()
 					<-begin
 					for !stop.Load() {
 						for _, a := range acc {
@@ -229,7 +241,7 @@ func TestManyAccountsConserveMoney(t *testing.T) {
 							reads.Add(1)
 						}
 					}
-				})
+				}()
 			}
 			close(begin)
 			moving.Wait()
@@ -270,7 +282,9 @@ func TestNoOverdraftUnderContention(t *testing.T) {
 			start := make(chan struct{})
 			var wg sync.WaitGroup
 			for i := range spenders {
-				wg.Go(func() {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
 					<-start
 					switch err := transfer.Transfer(payer, payees[i], 3); {
 					case err == nil:
@@ -280,7 +294,7 @@ func TestNoOverdraftUnderContention(t *testing.T) {
 					default:
 						t.Errorf("Transfer(payer, payee, 3) returned %v; want nil or ErrInsufficientFunds", err)
 					}
-				})
+				}()
 			}
 			close(start)
 			wg.Wait()

@@ -1,0 +1,28 @@
+package exercises
+
+import "time"
+
+var limiter = Exercise{
+	Number: 5,
+	Slug:   "limiter",
+	Title:  "Many jobs, at most N at once, first error cancels",
+	Lesson: "semaphore",
+	Files:  []string{"limiter.go"},
+	Hints: [3]string{
+		"Three things to track: how many jobs run right now (at most limit), where each result goes (its index, not the order of finishing), and whether to stop (a context you cancel). Which channel can count running jobs for you?",
+		"A buffered channel of capacity limit is a semaphore: send to take a slot before starting a job, receive to give it back when the job is done. Derive ctx, cancel := context.WithCancel(ctx); on the first error remember it (under a mutex) and cancel before giving the slot back. Wait for every started goroutine with a WaitGroup before returning. errgroup.WithContext with SetLimit does most of this, but check ctx before calling each job.",
+		"for i, in := range inputs { select { case slots <- struct{}{}: case <-ctx.Done(): }; if ctx.Err() != nil { break }; wg.Add(1); go func() { defer wg.Done(); r, err := job(ctx, in); if err != nil { mu.Lock(); if firstErr == nil { firstErr = err }; mu.Unlock(); cancel() }; results[i] = r; <-slots }() }; wg.Wait(); then return nil, firstErr if a job failed, nil, ctx.Err() if not every job was called, else results, nil.",
+	},
+	Points: map[string]int{
+		"TestResultsInInputOrder":         1,
+		"TestPeakConcurrency":             2,
+		"TestNextJobStartsWhenASlotFrees": 1,
+		"TestFirstErrorCancelsTheRest":    2,
+		"TestCancellingCtxStopsMap":       1,
+		"TestMapWaitsForEveryJob":         1,
+		"TestManyJobsUnderRace":           1,
+	},
+	// Seven tests; the synctest ones take no real time, the two in real
+	// time at most about 10 s together even for a stuck solution.
+	Timeout: 30 * time.Second,
+}
