@@ -1,7 +1,10 @@
 package goroutines_test
 
 import (
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,33 +75,69 @@ func TestGoroutineCost(t *testing.T) {
 
 func TestAllCores(t *testing.T) {
 	before := runtime.GOMAXPROCS(0)
-	// The machine is shared: while another process keeps a core busy,
+	// The machine is shared: while other processes keep the cores busy,
 	// this one cannot run on two, however many goroutines it has. So
-	// parallelism only has to show in one run, and the runs are spread
-	// over up to 30 s (a run lasts a fraction of a second) so that a
-	// core comes free in between.
+	// parallelism only has to show in one run; the runs are spread over
+	// up to 30 s (a run lasts a fraction of a second) so that a core comes
+	// free in between; and a run during which the machine had no idle
+	// core to give (read from /proc/stat) cannot tell either way.
 	var best float64
 	deadline := time.Now().Add(30 * time.Second)
-	tries := 0
+	tries, fair := 0, 0
 	for time.Now().Before(deadline) {
 		tries++
+		idleBefore, known := machineIdle()
 		r := lessontest.Run(t, goroutines.Lesson, "all-cores", lessontest.Speed(10))
+		idleAfter, _ := machineIdle()
 		assert.Equal(t, before, runtime.GOMAXPROCS(0), "the demo restores GOMAXPROCS")
 		assert.Positive(t, r.Finding(t, "one-core-ms"))
-		assert.Positive(t, r.Finding(t, "all-cores-ms"))
+		allMS := r.Finding(t, "all-cores-ms")
+		assert.Positive(t, allMS)
 		assert.Less(t, r.Finding(t, "one-core-parallelism"), 1.3,
 			"with GOMAXPROCS=1 the process cannot use much more than one core")
 		if runtime.NumCPU() == 1 {
 			assert.Contains(t, r.Output, "one core")
 			return
 		}
-		best = max(best, r.Finding(t, "all-cores-parallelism"))
+		p := r.Finding(t, "all-cores-parallelism")
+		best = max(best, p)
 		if best > 1.3 {
 			break
 		}
+		// Idle core-seconds the machine had during the whole demo, per
+		// second of the all-cores run: at least half a core left unused,
+		// and this process still did not run on two, is a fair failure.
+		spare := (idleAfter - idleBefore).Seconds() / (allMS / 1000)
+		if !known || spare >= 0.5 {
+			fair++
+		}
+		t.Logf("try %d: parallelism %.2f, machine idle %.2f cores", tries, p, spare)
 		time.Sleep(300 * time.Millisecond)
 	}
-	if runtime.NumCPU() > 1 {
-		assert.Greater(t, best, 1.3, "with every core the goroutines should run in parallel in at least one of %d runs over 30 s", tries)
+	if best > 1.3 {
+		return
 	}
+	if fair == 0 {
+		t.Skipf("in %d runs over 30 s the machine never had a core to spare (parallelism at best %.2f): cannot tell", tries, best)
+	}
+	assert.Greater(t, best, 1.3, "with every core the goroutines should run in parallel in at least one of %d runs (%d with a core to spare)", tries, fair)
+}
+
+// machineIdle is the idle time of all the machine's cores together so far,
+// from /proc/stat; false where there is none.
+func machineIdle() (time.Duration, bool) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	fields := strings.Fields(line) // cpu user nice system idle iowait ...
+	if len(fields) < 5 || fields[0] != "cpu" {
+		return 0, false
+	}
+	ticks, err := strconv.ParseInt(fields[4], 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(ticks) * time.Second / 100, true // USER_HZ is 100 on Linux
 }
