@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -268,6 +269,11 @@ func (p *presenter) build() []slide {
 	intro, sections := splitSections(l.Text)
 	title := append(wrap(l.Summary, w), "")
 	title = append(title, wrap(intro, w)...)
+	if p.o.RaceExe == "" && !lesson.RaceEnabled && slices.ContainsFunc(l.Demos, func(d lesson.Demo) bool { return d.Racy }) {
+		// Said before the class is watching, not in the middle of a demo.
+		title = append(title, "")
+		title = append(title, wrap(fmt.Sprintf("(Tip: conclab present %d --race runs the racy demos under the race detector.)", l.Number), w)...)
+	}
 	slides = append(slides, pages(slide{kind: textSlide, title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title)}, title, room)...)
 	for _, s := range sections {
 		if strings.EqualFold(s.title, "Demos") {

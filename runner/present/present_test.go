@@ -201,3 +201,22 @@ func TestCtrlCStopsTheDemoOnly(t *testing.T) {
 	assert.Contains(t, got, "(the run was interrupted: b goes back to it, r runs it again)")
 	assert.Contains(t, got, "step 7 of 8", "the answer step follows")
 }
+
+func TestRaceTip(t *testing.T) {
+	l := testLesson()
+	var out bytes.Buffer
+	require.NoError(t, present.Present(context.Background(), l, present.Options{In: strings.NewReader("q"), Out: &out}))
+	assert.NotContains(t, out.String(), "--race", "no racy demo, no tip")
+
+	l.Demos[0].Racy = true
+	out.Reset()
+	require.NoError(t, present.Present(context.Background(), l, present.Options{In: strings.NewReader("q"), Out: &out}))
+	if lesson.RaceEnabled {
+		assert.NotContains(t, out.String(), "--race", "a -race build runs racy demos under the detector already")
+	} else {
+		assert.Contains(t, out.String(), "(Tip: conclab present 9 --race runs the racy demos under the race detector.)")
+	}
+	out.Reset()
+	require.NoError(t, present.Present(context.Background(), l, present.Options{In: strings.NewReader("q"), Out: &out, RaceExe: "/path/to/conclab-race"}))
+	assert.NotContains(t, out.String(), "Tip:", "--race given")
+}
