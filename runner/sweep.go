@@ -142,9 +142,15 @@ func tabulate(w io.Writer, runs []sweepRun, cpus []int) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "finding\tGOMAXPROCS\truns\tmin\tmedian\tmax\tnonzero\t")
 	for _, name := range names {
-		label := name
-		if units[name] != "" {
-			label += " (" + units[name] + ")"
+		label, next := name, ""
+		if u := units[name]; u != "" {
+			// A long name and unit take two rows when there are two, so
+			// that the table fits an 80-column terminal.
+			if len(name)+len(u) > 24 && len(cpus) > 1 {
+				next = "(" + u + ")"
+			} else {
+				label += " (" + u + ")"
+			}
 		}
 		for _, cpu := range cpus {
 			var vals []float64
@@ -170,7 +176,7 @@ func tabulate(w io.Writer, runs []sweepRun, cpus []int) {
 			}
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t\n", label, cpu, len(vals),
 				lesson.Number(vals[0]), lesson.Number(sweepMedian(vals)), lesson.Number(vals[len(vals)-1]), nonzero, len(vals))
-			label = ""
+			label, next = next, ""
 		}
 	}
 	for _, cpu := range cpus {
