@@ -12,8 +12,8 @@ import (
 
 // TestStepInARealTerminal plays level 1 of the interleaving stepper with
 // single keys (no Enter: the terminal is raw) to a lost update, using a
-// wrong key, undo and a goroutine that does not exist on the way, then
-// quits with the terminal restored.
+// wrong key, undo and a goroutine that does not exist on the way, goes
+// on to level 2 and quits there with the terminal restored.
 func TestStepInARealTerminal(t *testing.T) {
 	const width, height = 80, 24
 	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json")}
@@ -45,6 +45,9 @@ func TestStepInARealTerminal(t *testing.T) {
 	assert.Contains(t, screen, "Schedule: 1 1 2 2 2 1 (6 steps; the shortest possible has 6)")
 	assert.Contains(t, screen, "n: next level   r: play again   q: quit")
 
+	// n goes on to the next level, q quits there.
+	s.Keys("n")
+	waitVisible(t, s, height, `(?s)^Level 2: .*Schedule: \(none yet\)\s*\n.*keys: 1 2 3 `, 20*time.Second)
 	s.Keys("q")
 	screen = s.WaitFor(`\[exited \d+\]\s*\n\s*-?icanon`, 20*time.Second)
 	assert.Contains(t, screen, "[exited 0]")
