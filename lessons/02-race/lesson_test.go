@@ -171,7 +171,9 @@ func TestMapWrites(t *testing.T) {
 	}
 	if fatal {
 		assert.Equal(t, 2.0, r.Finding(t, "exit-code"), "a fatal error exits with status 2")
-		assert.Contains(t, r.Output, "fatal error: concurrent map writes")
+		// Mostly the map's check ("concurrent map writes"); now and then
+		// the writers corrupt the map first and it dies of a fault.
+		assert.Regexp(t, `fatal error: (concurrent map writes|fault|unexpected signal)`, r.Output)
 		assert.Contains(t, r.Output, "was writing the map at mapwrites.go:"+line, "the explanation names the line")
 		assert.Less(t, r.Finding(t, "until-fault"), 20_000.0, "the fault comes long before the time limit")
 	}

@@ -57,9 +57,14 @@ func mapWrites(ctx context.Context, s *lesson.Stage) error {
 
 	s.Heading("What Go printed (the start of the child's standard error)")
 	_, _ = s.Write([]byte(firstRaceReport(res.Stderr) + firstGoroutine(res.Stderr)))
-	fatal := strings.Contains(res.Stderr, "fatal error: concurrent map writes")
+	// Usually the map's own check catches the second writer: "fatal error:
+	// concurrent map writes". Sometimes the two writers corrupt the map
+	// before the check runs, and the runtime dies of what that did:
+	// "fatal error: fault" (a segmentation violation) or similar.
+	fatalMsg := fatalError(res.Stderr)
+	fatal := fatalMsg != ""
 	if fatal {
-		s.Finding("fatal", 1, "concurrent map writes")
+		s.Finding("fatal", 1, fatalMsg)
 	}
 	if err := s.Pause(ctx, "what does it mean?"); err != nil {
 		return err
@@ -73,8 +78,13 @@ func mapWrites(ctx context.Context, s *lesson.Stage) error {
 		if gs := traceback.ParseDump(res.Stderr); len(gs) > 0 {
 			// The runtime prints the goroutine it caught first.
 			if f, ok := traceback.UserFrame(gs[0].Frames, ownCode); ok {
-				s.Say("Goroutine %d was writing the map at %s when the runtime found another", gs[0].ID, f.Short())
-				s.Say("write in progress, and stopped the whole program; recover cannot catch this:")
+				if fatalMsg == mapWritesFatal {
+					s.Say("Goroutine %d was writing the map at %s when the runtime found another", gs[0].ID, f.Short())
+					s.Say("write in progress, and stopped the whole program; recover cannot catch this:")
+				} else {
+					s.Say("Goroutine %d was writing the map at %s when it crashed (%s): the two writers", gs[0].ID, f.Short(), fatalMsg)
+					s.Say("had corrupted the map before its check could say %q. recover cannot catch this:", mapWritesFatal)
+				}
 				for _, l := range traceback.SourceLinesFrom(readSource, f.File, f.Line, 1) {
 					s.Say("    %s", l)
 				}
@@ -85,6 +95,21 @@ func mapWrites(ctx context.Context, s *lesson.Stage) error {
 	s.Say("many readers, lesson 4), or let one goroutine own it. sync.Map exists for a few")
 	s.Say("special cases (keys written once, read many times), not as the default.")
 	return nil
+}
+
+// mapWritesFatal is the runtime's message when a map's check catches two
+// writers.
+const mapWritesFatal = "concurrent map writes"
+
+// fatalError is the message of the first "fatal error: ..." line of
+// stderr, "" if there is none.
+func fatalError(stderr string) string {
+	_, rest, ok := strings.Cut(stderr, "fatal error: ")
+	if !ok {
+		return ""
+	}
+	msg, _, _ := strings.Cut(rest, "\n")
+	return strings.TrimSpace(msg)
 }
 
 // firstRaceReport is the first "WARNING: DATA RACE" block of stderr, if
