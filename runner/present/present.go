@@ -366,12 +366,8 @@ func (p *presenter) show(ctx context.Context, i int) error {
 			line("(run the demo first: press b)")
 			break
 		}
-		var tl bytes.Buffer
-		_ = timeline.Render(&tl, r.stage.Lanes(), r.stage.Events(), min(p.o.Width, maxText), th)
-		for _, t := range strings.Split(strings.TrimRight(tl.String(), "\n"), "\n") {
-			for _, piece := range wrapVisible(t, min(p.o.Width, maxText)) {
-				line(piece) // the prose under the lanes: the lanes fit already
-			}
+		for _, t := range p.timeline(r) {
+			line(t)
 		}
 	default:
 		for _, t := range s.body {
@@ -386,6 +382,30 @@ func (p *presenter) show(ctx context.Context, i int) error {
 	}
 	_, err := fmt.Fprint(p.o.Out, b.String())
 	return err
+}
+
+// timeline draws the run's lanes to fit the slide: as wide as the text,
+// and on a screen no taller than the room under the heading (the lanes
+// that do not fit are counted instead).
+func (p *presenter) timeline(r *run) []string {
+	width := min(p.o.Width, maxText)
+	draw := func(maxLanes int) []string {
+		var tl bytes.Buffer
+		_ = timeline.RenderLanes(&tl, r.stage.Lanes(), r.stage.Events(), width, maxLanes, p.o.Theme)
+		var lines []string
+		for _, t := range strings.Split(strings.TrimRight(tl.String(), "\n"), "\n") {
+			// The prose under the lanes wraps; the lanes fit already.
+			lines = append(lines, wrapVisible(t, width)...)
+		}
+		return lines
+	}
+	lines := draw(0)
+	room := p.o.Height - 6 // status line, heading box, blank, footer
+	if over := len(lines) - room; p.o.Screen && over > 0 {
+		// One line more for the count of the lanes left out.
+		lines = draw(max(3, len(r.stage.Lanes())-over-1))
+	}
+	return lines
 }
 
 // run runs demo i live on the screen, once; later visits show what it

@@ -172,6 +172,14 @@ const (
 // Render draws the lanes and events as a timeline at most width columns
 // wide (80 if width is 0 or less).
 func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme lesson.Theme) error {
+	return RenderLanes(w, lanes, events, width, 0, theme)
+}
+
+// RenderLanes is Render drawing at most maxLanes lanes (all if maxLanes
+// is 0 or less), in their usual order, for a screen of limited height;
+// a line says how many were left out. The holding row, the peaks and the
+// stuck lanes still count every lane.
+func RenderLanes(w io.Writer, lanes []string, events []lesson.Event, width, maxLanes int, theme lesson.Theme) error {
 	if theme == nil {
 		theme = lesson.Plain{}
 	}
@@ -229,7 +237,13 @@ func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", theme.Heading(fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End-start))))
-	for _, i := range rowOrder(lanes, perLane) {
+	order := rowOrder(lanes, perLane)
+	hidden := 0
+	if maxLanes > 0 && len(order) > maxLanes {
+		hidden = len(order) - maxLanes
+		order = order[:maxLanes]
+	}
+	for _, i := range order {
 		name := lanes[i]
 		cells := laneCells(perLane[i], gridW, at, column)
 		row := colourCells(cells, i, theme)
@@ -241,6 +255,9 @@ func Render(w io.Writer, lanes []string, events []lesson.Event, width int, theme
 			note = " " + theme.Warning("stuck")
 		}
 		fmt.Fprintf(&b, "%s |%s|%s\n", theme.Lane(i, pad(name, labelW)), row, note)
+	}
+	if hidden > 0 {
+		fmt.Fprintf(&b, "%s\n", theme.Dim(fmt.Sprintf("… %d more %s (conclab run --timeline shows them all)", hidden, plural(hidden, "lane", "lanes"))))
 	}
 	if a.PeakHolding > 0 {
 		fmt.Fprintf(&b, "%s |%s|\n", theme.Dim(pad("holding", labelW)), countRow(lanes, events, gridW, at))

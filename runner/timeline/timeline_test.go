@@ -374,3 +374,14 @@ func TestAShortHoldIsStillDrawn(t *testing.T) {
 	assert.Regexp(t, `(?m)^A +\|-+=\.Y\.+\| cycle$`, out, "A's brief hold of X shows, then its wait for Y")
 	assert.Regexp(t, `(?m)^B +\|=Y=+\.X\.+\| cycle$`, out)
 }
+
+func TestRenderLanesLeavesLanesOutButCountsThem(t *testing.T) {
+	rec := semaphore()
+	var b bytes.Buffer
+	require.NoError(t, timeline.RenderLanes(&b, rec.lanes, rec.events, 80, 4, lesson.Plain{}))
+	out := b.String()
+	assert.Equal(t, 4, strings.Count(out, "\ntask "), "four lanes drawn:\n%s", out)
+	assert.Contains(t, out, "\n… 6 more lanes (conclab run --timeline shows them all)\n")
+	assert.Regexp(t, `(?m)^holding +\|3+`, out, "the holding row still counts every lane")
+	assert.Contains(t, out, "sem: held by at most 3 lanes at once")
+}
