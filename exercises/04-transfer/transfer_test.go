@@ -66,7 +66,7 @@ func balances(accounts ...*transfer.Account) []int64 {
 }
 
 func TestTransferMovesMoney(t *testing.T) {
-	within(t, deadline, "transfers from one goroutine", "does Transfer return on every path without unlocking?", func() {
+	within(t, deadline, "transfers from one goroutine", "does Transfer leave an account locked on some return path, or lock one twice?", func() {
 		tom, jack := transfer.NewAccount(10000), transfer.NewAccount(6000)
 		require.NotEqual(t, tom.ID(), jack.ID(), "two accounts must not share an ID")
 		assert.Equal(t, []int64{10000, 6000}, balances(tom, jack), "NewAccount(10000) and NewAccount(6000): Balance must return what they were opened with")
