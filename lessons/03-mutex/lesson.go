@@ -45,10 +45,12 @@ var Lesson = lesson.Lesson{
 			Run:   lockTwice,
 		},
 		{
-			Name:  "vet-copylocks",
-			Title: "go vet catches a copied mutex",
-			Claim: "a value receiver copies the mutex inside it, and go vet says so",
-			Run:   vetCopyLocks,
+			Name:    "vet-copylocks",
+			Title:   "go vet catches a copied mutex",
+			Claim:   "a value receiver copies the mutex inside it, and go vet says so",
+			Run:     vetCopyLocks,
+			Predict: "A method with a value receiver locks the struct's mutex. Does the compiler object? Does go vet?",
+			Answer:  "The compiler accepts it; go vet's copylocks check reports the copied lock. The copy excludes nobody.",
 		},
 	},
 	Children: []lesson.Demo{
