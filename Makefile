@@ -42,9 +42,13 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-# bench: lesson 4's Mutex vs RWMutex, 1 to 64 goroutines, ratio per row.
+# bench: lesson 4's Mutex vs RWMutex, 1 to 64 goroutines, ratio per row;
+# then grading every exercise (reference solutions) side by side with a
+# bare go test -race -json over the same packages, warm cache, 5 runs
+# each: the grading overhead ratio (target 1.15 or lower).
 bench:
 	$(GO) run ./lessons/04-rwmutex/cmd/rwbench
+	$(GO) test -run '^$$' -bench GradeVsGoTest -benchtime 5x ./runner/grade
 
 clean:
 	rm -f conclab

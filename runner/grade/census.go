@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"time"
 )
 
 // censusTest is the name of the test the grader adds after the graded
@@ -17,10 +18,22 @@ import (
 // are still alive in the learner's code once the tests are over, which is
 // what a deadlock or a leak looks like when a test's own deadline (rather
 // than go test's -timeout) ended it, and goleak did not get to look.
+//
+// Its name is fixed, so that the test package compiles the same from one
+// run to the next and the build cache serves it (a name made unguessable
+// per run cost a recompile and a relink of every exercise each time).
+// What a submission cannot forge is the nonce it prints last, set at link
+// time (-ldflags -X) and different on every run.
 const censusTest = "TestZZConclabGoroutineCensus"
 
 // censusMarker starts the census's report in the test output.
 const censusMarker = "conclab census: goroutines still in the learner's code:"
+
+// censusDone, followed by the run's nonce, is the census's last line.
+const censusDone = "conclab census: done"
+
+// censusNonceVar is the census file's variable that the linker sets.
+const censusNonceVar = "conclabCensusNonce"
 
 // censusFile is the file holding the census: its name sorts after the
 // graded test files, so the census runs last.
@@ -34,10 +47,24 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 )
+
+// {{.NonceVar}} is set by the linker, a new value on every run.
+var {{.NonceVar}} string
+
+// init starts this exercise's own time limit: go test's -timeout is one
+// for every package of the run, sized for the slowest exercise. The
+// message is go test's own, which the grader reads as a timeout.
+func init() {
+	time.AfterFunc({{.Limit}}, func() {
+		debug.SetTraceback("all")
+		panic("test timed out after {{.LimitText}}")
+	})
+}
 
 // {{.Test}} waits up to a second for the goroutines running the
 // learner's code to finish, then prints those that did not.
@@ -63,12 +90,15 @@ func {{.Test}}(t *testing.T) {
 	if len(stuck) > 0 {
 		fmt.Fprintf(os.Stdout, "%s %d\n%s\n\n", {{printf "%q" .Marker}}, len(stuck), strings.Join(stuck, "\n\n"))
 	}
+	fmt.Fprintf(os.Stdout, "%s %s\n", {{printf "%q" .Done}}, {{.NonceVar}})
 }
 `))
 
 // census returns the census test file for a package whose canonical test
-// files are tests and whose learner files are at the absolute paths files.
-func census(tests map[string][]byte, name string, files []string) ([]byte, error) {
+// files are tests and whose learner files are at the absolute paths files,
+// and the name of the package it belongs to (p or p_test). limit is the
+// exercise's time limit.
+func census(tests map[string][]byte, files []string, limit time.Duration) (src []byte, pkgName string, err error) {
 	pkg := ""
 	fset := token.NewFileSet()
 	for _, name := range slices.Sorted(mapsKeys(tests)) {
@@ -85,15 +115,18 @@ func census(tests map[string][]byte, name string, files []string) ([]byte, error
 		}
 	}
 	if pkg == "" {
-		return nil, fmt.Errorf("no test files")
+		return nil, "", fmt.Errorf("no test files")
 	}
 	var b bytes.Buffer
-	err := censusTemplate.Execute(&b, map[string]any{"Package": pkg, "Test": name, "Files": files, "Marker": censusMarker})
-	return b.Bytes(), err
+	err = censusTemplate.Execute(&b, map[string]any{
+		"Package": pkg, "Test": censusTest, "Files": files, "Marker": censusMarker, "Done": censusDone,
+		"NonceVar": censusNonceVar, "Limit": fmt.Sprintf("%d * time.Millisecond", limit.Milliseconds()), "LimitText": limit.String(),
+	})
+	return b.Bytes(), pkg, err
 }
 
-// nonce makes the census test's name unguessable, so that a submission
-// cannot print its passing in advance.
+// nonce makes the census's last line unguessable, so that a submission
+// cannot print the census's passing in advance.
 func nonce() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)

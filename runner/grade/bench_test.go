@@ -1,0 +1,209 @@
+package grade_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/exercises"
+	"github.com/conclab/conclab/runner/grade"
+	"github.com/conclab/conclab/solutions"
+)
+
+// benchSetup is the current round's scratch submission and overlay.
+var benchSetup struct {
+	root, sub, overlay string
+	pkgs               []string
+	all                []exercises.Exercise
+}
+
+// warmUp is done once for all the rounds of BenchmarkGradeVsGoTest (the
+// testing package runs it with b.N=1 before the real round).
+var warmUp sync.Once
+
+// BenchmarkGradeVsGoTest grades every exercise (the reference solutions as
+// the submission, from a scratch folder) from a warm build cache, side by
+// side with a bare `go test -race -json` over the same packages with the
+// same files (laid over by an overlay), alternating the two, and reports
+// the ratio of the medians of the wall-clock times (target: 1.15 or
+// lower), and of the CPU times, which the other users of a busy machine
+// disturb less:
+//
+//	go test -run '^$' -bench GradeVsGoTest -benchtime 5x ./runner/grade
+func BenchmarkGradeVsGoTest(b *testing.B) {
+	s := &benchSetup
+	require.NoError(b, setupBench(b.TempDir()))
+	warmUp.Do(func() {
+		// Warm the build cache (race builds, vet) for both.
+		require.NoError(b, bare())
+		require.NoError(b, graded())
+	})
+
+	var bares, grades, bareCPU, gradeCPU []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// Alternate, so that a burst of load on the machine hits both.
+		wall, cpu := measure(b, bare)
+		bares, bareCPU = append(bares, wall), append(bareCPU, cpu)
+		wall, cpu = measure(b, graded)
+		grades, gradeCPU = append(grades, wall), append(gradeCPU, cpu)
+	}
+	b.StopTimer()
+	mb, mg := median(bares), median(grades)
+	ratio := mg.Seconds() / mb.Seconds()
+	cpuRatio := median(gradeCPU).Seconds() / median(bareCPU).Seconds()
+	b.ReportMetric(mb.Seconds(), "bare-s")
+	b.ReportMetric(mg.Seconds(), "grade-s")
+	b.ReportMetric(ratio, "ratio")
+	b.ReportMetric(cpuRatio, "cpu-ratio")
+	b.Logf("%d exercises, %d runs each, warm build cache\n"+
+		"  go test -race -json  wall %s, cpu %s\n"+
+		"  conclab grade        wall %s, cpu %s\n"+
+		"  grading overhead ratio (medians): wall %.2f (target 1.15 or lower), cpu %.2f",
+		len(s.all), b.N, seconds(bares), seconds(bareCPU), seconds(grades), seconds(gradeCPU), ratio, cpuRatio)
+}
+
+// setupBench writes the reference solutions into a scratch submission in
+// tmp and the overlay that lays them over the exercises for the bare run.
+func setupBench(tmp string) error {
+	s := &benchSetup
+	root, err := grade.FindRoot(".")
+	if err != nil {
+		return err
+	}
+	s.root, s.sub, s.all, s.pkgs = root, filepath.Join(tmp, "submission"), exercises.All(), nil
+	replace := map[string]string{}
+	for _, ex := range s.all {
+		if err := os.MkdirAll(filepath.Join(s.sub, ex.Dir()), 0o755); err != nil {
+			return err
+		}
+		for _, f := range ex.Files {
+			src, err := fs.ReadFile(solutions.Files, ex.Dir()+"/"+f)
+			if err != nil {
+				return err
+			}
+			p := filepath.Join(s.sub, ex.Dir(), f)
+			if err := os.WriteFile(p, src, 0o644); err != nil {
+				return err
+			}
+			replace[filepath.Join(root, "exercises", ex.Dir(), f)] = p
+		}
+		s.pkgs = append(s.pkgs, grade.Module+"/exercises/"+ex.Dir())
+	}
+	s.overlay = filepath.Join(tmp, "overlay.json")
+	j, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(s.overlay, j, 0o644)
+}
+
+// bare is what a learner would type: go test -race -json over the
+// exercises, with the reference solutions in place.
+func bare() error {
+	s := &benchSetup
+	cmd := exec.Command("go", append([]string{"test", "-race", "-json", "-count=1", "-overlay", s.overlay}, s.pkgs...)...)
+	cmd.Dir = s.root
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		return fmt.Errorf("the reference solutions must pass go test: %v: %s%s", err, failures(out), stderr)
+	}
+	return nil
+}
+
+// failures names the packages and tests that did not pass in a go test
+// -json stream.
+func failures(stream []byte) string {
+	x := grade.NewExecution(64 << 10)
+	if err := x.Read(bytes.NewReader(stream)); err != nil {
+		return err.Error()
+	}
+	var failed []string
+	for _, name := range x.Order {
+		p := x.Packages[name]
+		if p.Action == "pass" {
+			continue
+		}
+		what := strings.TrimPrefix(name, grade.Module+"/")
+		for _, t := range p.TestOrder {
+			if p.Tests[t].Action != "pass" {
+				what += " " + t
+			}
+		}
+		failed = append(failed, what)
+	}
+	return strings.Join(failed, "; ")
+}
+
+// graded is conclab grade over the same submission.
+func graded() error {
+	s := &benchSetup
+	res, err := grade.Grade(context.Background(), grade.Options{Root: s.root, Submission: s.sub, Exercises: s.all})
+	if err != nil {
+		return err
+	}
+	if !res.Passed {
+		var failed []string
+		for _, er := range res.Exercises {
+			if er.Verdict != grade.Pass {
+				failed = append(failed, er.Slug+": "+er.Message)
+			}
+		}
+		return fmt.Errorf("the reference solutions must pass grading: %s", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// measure runs f and returns the wall-clock time and the CPU time spent
+// by this process and the processes it waited for (go, the compilers,
+// the test binaries).
+func measure(b *testing.B, f func() error) (wall, cpu time.Duration) {
+	b.Helper()
+	before := cpuTime()
+	start := time.Now()
+	require.NoError(b, f())
+	return time.Since(start), cpuTime() - before
+}
+
+func cpuTime() time.Duration {
+	var total time.Duration
+	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(who, &ru); err == nil {
+			total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+	}
+	return total
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// seconds is the median of ds, then each of them.
+func seconds(ds []time.Duration) string {
+	var parts []string
+	for _, d := range ds {
+		parts = append(parts, fmt.Sprintf("%.2f", d.Seconds()))
+	}
+	return fmt.Sprintf("%.2fs (%s)", median(ds).Seconds(), strings.Join(parts, " "))
+}

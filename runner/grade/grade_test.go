@@ -1,0 +1,128 @@
+package grade_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/exercises"
+	"github.com/conclab/conclab/runner/grade"
+	"github.com/conclab/conclab/solutions"
+)
+
+// submit writes files (name -> source) as exercise ex's part of a scratch
+// submission and returns the submission folder.
+func submit(t *testing.T, sub string, ex exercises.Exercise, files map[string]string) {
+	t.Helper()
+	dir := filepath.Join(sub, ex.Dir())
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	for name, src := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644))
+	}
+}
+
+func reference(t *testing.T, ex exercises.Exercise, name string) string {
+	t.Helper()
+	b, err := fs.ReadFile(solutions.Files, ex.Dir()+"/"+name)
+	require.NoError(t, err, "reference solution of %s", ex.ID())
+	return string(b)
+}
+
+func find(t *testing.T, name string) exercises.Exercise {
+	t.Helper()
+	ex, err := exercises.Find(name)
+	require.NoError(t, err)
+	return ex
+}
+
+// TestGradeOwnTimeLimit grades two exercises in one go test run, one with
+// a short time limit and a solution that deadlocks, the other with the
+// reference solution: the short limit holds for its exercise alone (go
+// test's -timeout is the longest limit of the run), the goroutine dump it
+// prints shows the learner's blocked lines, and the other exercise passes.
+func TestGradeOwnTimeLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs two exercises under -race")
+	}
+	root, err := grade.FindRoot(".")
+	require.NoError(t, err)
+	counter, ledger := find(t, "counter"), find(t, "ledger")
+	// Shorter than the counter tests' own 3 s deadline, so that it is the
+	// census's alarm, not the test, that ends the deadlock.
+	counter.Timeout = time.Second
+	wrong, err := fs.ReadFile(exercises.Canonical, counter.Dir()+"/testdata/wrong/forgot_unlock.go")
+	require.NoError(t, err)
+	sub := t.TempDir()
+	submit(t, sub, counter, map[string]string{"counter.go": string(wrong)})
+	submit(t, sub, ledger, map[string]string{"ledger.go": reference(t, ledger, "ledger.go")})
+
+	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{counter, ledger}})
+	require.NoError(t, err)
+	require.Len(t, res.Exercises, 2)
+	c, l := res.Exercises[0], res.Exercises[1]
+	assert.Equal(t, grade.Deadlock, c.Verdict, "forgot_unlock deadlocks: %s\n%s", c.Message, c.Output)
+	assert.Contains(t, c.Message, "after 1s", "the counter's own 1 s limit ended it, not go test's -timeout of %v", ledger.Timeout)
+	var lines []string
+	for _, loc := range c.Locations {
+		lines = append(lines, fmt.Sprintf("%s:%d", loc.File, loc.Line))
+	}
+	assert.NotEmpty(t, lines, "the blocked goroutines are shown at the learner's lines")
+	for _, loc := range lines {
+		assert.Contains(t, loc, "counter.go", "locations are in the learner's file: %v", lines)
+	}
+	assert.Equal(t, grade.Pass, l.Verdict, "the ledger's reference solution passes in the same run: %s\n%s", l.Message, l.Output)
+	assert.False(t, res.Passed)
+}
+
+// TestGradeForgedPasses grades a submission that prints test2json's own
+// framing for a pass of every graded test, and of the census, then exits
+// before any test runs: the census's nonce, set at link time, is missing,
+// so nothing it printed counts.
+func TestGradeForgedPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an exercise under -race")
+	}
+	root, err := grade.FindRoot(".")
+	require.NoError(t, err)
+	counter := find(t, "counter")
+	src := reference(t, counter, "counter.go")
+	imports := `import (
+	xfmt "fmt"
+	xos "os"
+)
+
+`
+	forge := `
+func init() {
+	for _, name := range []string{"TestZeroValueCountsFromZero", "TestIncFromManyGoroutines",
+		"TestAddFromManyGoroutines", "TestValueWhileCounting", "TestZZConclabGoroutineCensus"} {
+		xfmt.Printf("\x16=== RUN   %s\n\x16--- PASS: %s (0.00s)\n", name, name)
+	}
+	xfmt.Println("conclab census: done 0123456789abcdef")
+	xfmt.Println("\x16PASS")
+	xos.Exit(0)
+}
+`
+	// The extra imports go before the solution's own, the init at the end.
+	i := strings.Index(src, "\nimport ")
+	require.Positive(t, i, "the reference solution has an import declaration")
+	src = src[:i+1] + imports + src[i+1:] + forge
+	sub := t.TempDir()
+	submit(t, sub, counter, map[string]string{"counter.go": src})
+
+	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{counter}})
+	require.NoError(t, err)
+	er := res.Exercises[0]
+	assert.NotEqual(t, grade.Pass, er.Verdict, "forged passes must not pass: %s\n%s", er.Message, er.Output)
+	assert.Zero(t, er.Points, "no points for forged passes")
+	assert.False(t, res.Passed)
+	t.Logf("verdict %s: %s", er.Verdict, er.Message)
+}
