@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -104,6 +105,10 @@ func selectExercises(only string) ([]exercises.Exercise, error) {
 // Set-up problems (no Go, no workspace, no such folder) are usage-class
 // errors: exit 2, one line.
 func runGrade(ctx context.Context, dir string, exs []exercises.Exercise, deadline time.Duration) (*grade.Result, error) {
+	// The toolchain first: without it nothing else can be checked.
+	if _, err := exec.LookPath("go"); err != nil {
+		return nil, Usagef("grading needs the Go toolchain (go is not on PATH)")
+	}
 	if dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return nil, Usagef("no submission folder %s", dir)
