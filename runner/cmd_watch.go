@@ -21,7 +21,7 @@ func init() {
 	register(Command{
 		Name:    "watch",
 		Args:    "[exercise]",
-		Summary: "check an exercise again each time you save it (Ctrl-C to stop)",
+		Summary: "check an exercise again each time you save it (Ctrl-C to stop; without a terminal, check once)",
 		Order:   51,
 		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
 			quiet := fs.Duration("debounce", 300*time.Millisecond, "wait this long after the last save before checking")
@@ -41,12 +41,23 @@ func init() {
 				ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 				defer stop()
 				dir := filepath.Join(root, "exercises", ex.Dir())
-				check := func(ctx context.Context) {
-					if _, err := checkOnce(ctx, app, ex, false); err != nil && ctx.Err() == nil {
+				check := func(ctx context.Context) bool {
+					ok, err := checkOnce(ctx, app, ex, false)
+					if err != nil && ctx.Err() == nil {
 						app.Warnf("%v", err)
 					}
+					return ok
 				}
-				check(ctx)
+				ok := check(ctx)
+				if !app.StdinTTY {
+					// No terminal, no one to press Ctrl-C: a script or
+					// CI gets one check and its exit code, never a wait.
+					app.Printf("%s\n", app.Theme.Dim("standard input is not a terminal: checked once, not watching"))
+					if !ok {
+						return ExitCode(1)
+					}
+					return nil
+				}
 				saves, closeWatch, err := fileSaves(dir, ex.Files)
 				if err != nil {
 					// Some file systems (network mounts, full inotify
@@ -57,7 +68,7 @@ func init() {
 					defer closeWatch()
 					app.Printf("%s\n", app.Theme.Dim(fmt.Sprintf("watching %s: save to check again, Ctrl-C to stop", relPath(dir))))
 				}
-				err = debounce(ctx, saves, *quiet, check)
+				err = debounce(ctx, saves, *quiet, func(ctx context.Context) { check(ctx) })
 				if ctx.Err() != nil {
 					return nil // Ctrl-C is how watch ends
 				}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/lessons/lesson"
 )
 
 // TestDebounceChecksOnceAfterABurst saves five times 50 ms apart: one
@@ -79,4 +81,33 @@ func TestFileSavesSeesAWrite(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("saving counter.go was not reported within 10s")
 	}
+}
+
+// TestWatchWithoutATerminalChecksOnce runs watch with standard input that
+// is not a terminal (a script, CI): it checks once, says it is not
+// watching, and ends with the check's exit code instead of waiting for
+// saves that no one will make. The counter's stub fails: exit 1.
+func TestWatchWithoutATerminalChecksOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an exercise under -race")
+	}
+	var out, errOut strings.Builder
+	app := &App{
+		Stdin:     strings.NewReader(""),
+		Stdout:    &out,
+		Stderr:    &errOut,
+		Getenv:    func(string) string { return "" },
+		Theme:     lesson.Plain{},
+		Width:     80,
+		StatePath: filepath.Join(t.TempDir(), "progress.json"),
+	}
+	// Generous: one check of one exercise under -race on a busy machine.
+	// A watch that waited for saves would still be waiting when it ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	code := Main(ctx, []string{"watch", "counter"}, app)
+	require.NoError(t, ctx.Err(), "watch waited for saves without a terminal; output:\n%s", out.String())
+	assert.Equal(t, 1, code, "the stub fails its check; stderr: %s", errOut.String())
+	assert.Contains(t, out.String(), "checking 1 counter")
+	assert.Contains(t, out.String(), "not a terminal: checked once, not watching")
 }
