@@ -26,13 +26,6 @@ func (g *gauge) leave(n int) {
 	g.now -= n
 }
 
-// level returns the current level.
-func (g *gauge) level() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.now
-}
-
 // highest returns the highest level seen.
 func (g *gauge) highest() int {
 	g.mu.Lock()
