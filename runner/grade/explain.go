@@ -308,7 +308,17 @@ func explainBlocked(text string, src sources, leak bool) ([]string, []Location) 
 		}
 	}
 	if len(groups) > 0 && !leak {
-		lines = append(lines, waitAdvice(groups[0].waiting))
+		// The advice is about the wait that causes the others: goroutines
+		// stuck on locks or channels are what a WaitGroup.Wait waits for.
+		cause := groups[0].waiting
+		for _, gr := range groups[1:] {
+			if waitRank(gr.waiting) < waitRank(cause) {
+				cause = gr.waiting
+			}
+		}
+		if advice := waitAdvice(cause); advice != "" {
+			lines = append(lines, advice)
+		}
 	}
 	return lines, locs
 }
@@ -323,6 +333,24 @@ func idList(ids []int) string {
 		parts = append(parts, strconv.Itoa(id))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// waitRank orders waits from the likeliest cause of a deadlock to the
+// likeliest symptom (a WaitGroup.Wait waits for goroutines stuck elsewhere).
+func waitRank(w string) int {
+	switch w {
+	case traceback.MutexLock, traceback.RWMutexLock, traceback.RWMutexRLock:
+		return 0
+	case traceback.ChanSend, traceback.ChanReceive:
+		return 1
+	case traceback.Select:
+		return 2
+	case traceback.CondWait:
+		return 3
+	case traceback.WaitGroupWait:
+		return 4
+	}
+	return 5
 }
 
 // waitAdvice says what usually leaves goroutines waiting on w.
