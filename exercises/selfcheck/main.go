@@ -13,7 +13,7 @@
 //
 // Usage, from anywhere in the module:
 //
-//	go run ./exercises/selfcheck [-count 3] [-only 1,counter] [-v]
+//	go run ./exercises/selfcheck [-count 10] [-only 1,counter] [-v]
 //
 // It exits 0 only when every solution passes, every stub fails and every
 // wrong solution is killed with the expected verdict.
@@ -47,7 +47,7 @@ const minFixtures = 3
 var wantable = []verdict{vRace, vDeadlock, vLeak, vFail, vPanic}
 
 func main() {
-	count := flag.Int("count", 3, "runs of each reference solution per -cpu value")
+	count := flag.Int("count", 10, "runs of each reference solution per -cpu value")
 	cpus := flag.String("cpu", "1,2,4", "GOMAXPROCS values for the reference solutions")
 	only := flag.String("only", "", "check only these exercises (comma-separated numbers or slugs)")
 	rounds := flag.Int("rounds", 2, "rounds of wrong solutions run at once")
