@@ -330,7 +330,7 @@ func explainLockOrder(text, dir string, src sources) ([]string, []Location) {
 		case strings.HasPrefix(kind, "Inconsistent locking"):
 			lines = append(lines, "lock-order inversion: one goroutine took two locks in one order, another in the opposite order; run together they wait for each other (a wait-for cycle)")
 		case strings.HasPrefix(kind, "Recursive locking"):
-			lines = append(lines, "recursive locking: a goroutine locks a mutex it already holds (Go's locks are not reentrant)")
+			lines = append(lines, "recursive locking: a goroutine locks a mutex it already holds: it locked it before without unlocking it (a missing Unlock, or a method that locks a lock its caller holds: Go's locks are not reentrant)")
 		default:
 			lines = append(lines, "go-deadlock: "+kind)
 		}

@@ -181,6 +181,9 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	for pkg, er := range byPkg {
 		Finish(er, x.Packages[pkg], opts)
 	}
+	if ctx.Err() == nil {
+		explainLockCycles(ctx, opts, res.Exercises, overlay, tmp)
+	}
 	res.Duration = time.Since(res.Started).Seconds()
 	res.Passed = len(res.Exercises) > 0
 	for _, er := range res.Exercises {

@@ -126,3 +126,42 @@ func init() {
 	assert.False(t, res.Passed)
 	t.Logf("verdict %s: %s", er.Verdict, er.Message)
 }
+
+// TestGradeLockCycle grades exercise 4 with a transfer that locks the
+// payer, then the payee: the goroutine dump shows who waits, and the run
+// again with go-deadlock names the wait-for cycle and both Lock lines.
+func TestGradeLockCycle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an exercise twice")
+	}
+	root, err := grade.FindRoot(".")
+	require.NoError(t, err)
+	transfer := find(t, "transfer")
+	wrong, err := fs.ReadFile(exercises.Canonical, transfer.Dir()+"/testdata/wrong/argument_order.go")
+	require.NoError(t, err)
+	var lockLines []int
+	for i, line := range strings.Split(string(wrong), "\n") {
+		if strings.Contains(line, ".mu.Lock()") && (strings.Contains(line, "from") || strings.Contains(line, "to.")) {
+			lockLines = append(lockLines, i+1)
+		}
+	}
+	require.Len(t, lockLines, 2, "argument_order.go locks from, then to")
+	sub := t.TempDir()
+	submit(t, sub, transfer, map[string]string{"transfer.go": string(wrong)})
+
+	start := time.Now()
+	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{transfer}})
+	require.NoError(t, err)
+	er := res.Exercises[0]
+	assert.Equal(t, grade.Deadlock, er.Verdict, "%s\n%s", er.Message, er.Output)
+	text := strings.Join(er.Explanation, "\n")
+	assert.Contains(t, text, "lock-order inversion", "the wait-for cycle is named:\n%s", text)
+	var taken []int
+	for _, loc := range er.Locations {
+		if strings.Contains(loc.What, "lock taken here") {
+			taken = append(taken, loc.Line)
+		}
+	}
+	assert.ElementsMatch(t, lockLines, taken, "both Lock lines of the cycle are pointed at:\n%s", text)
+	assert.Less(t, time.Since(start), transfer.Timeout*2, "both runs end within the exercise's limit each")
+}

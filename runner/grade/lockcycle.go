@@ -1,0 +1,94 @@
+package grade
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// lockCycleWait is how long go-deadlock lets a goroutine wait for a lock
+// before it reports who holds it: the exercise already deadlocked once,
+// so the second run need not wait long.
+const lockCycleWait = 2 * time.Second
+
+// explainLockCycles runs the exercises that deadlocked on locks once more,
+// without the race detector and with go-deadlock's Mutex and RWMutex in
+// place of package sync's in the learner's files (through the overlay:
+// the learner's files do not change). A goroutine dump shows who waits
+// for a lock, not who holds it; go-deadlock records both, so it names the
+// two orders of a wait-for cycle the moment it forms, or, for a lock that
+// is never released, where it was taken.
+func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult, overlay map[string]string, tmp string) {
+	swapped := maps.Clone(overlay)
+	byPkg := map[string]*ExerciseResult{}
+	var pkgs []string
+	var longest time.Duration
+	for _, er := range ers {
+		if er.Verdict != Deadlock || !waitsOnLocks(er) {
+			continue
+		}
+		any := false
+		for target, learner := range er.Files {
+			src, err := os.ReadFile(learner)
+			if err != nil {
+				continue
+			}
+			out, ok := swapLocks(src)
+			if !ok {
+				continue
+			}
+			out = append(out, fmt.Sprintf("\nfunc init() { conclabdeadlock.Opts.DeadlockTimeout = %d }\n", lockCycleWait)...)
+			dst := filepath.Join(tmp, "lockcycle-"+er.Exercise.Dir()+"-"+filepath.Base(target))
+			if os.WriteFile(dst, out, 0o644) != nil {
+				continue
+			}
+			swapped[target] = dst
+			any = true
+		}
+		if any {
+			pkg := Module + "/exercises/" + er.Exercise.Dir()
+			pkgs = append(pkgs, pkg)
+			byPkg[pkg] = er
+			longest = max(longest, limitOf(er.Exercise))
+		}
+	}
+	if len(pkgs) == 0 {
+		return
+	}
+	x := NewExecution(opts.OutputCap)
+	args := []string{"-count=1", "-vet=off", "-timeout", longest.String()}
+	if err := GoTest(ctx, opts.Root, swapped, tmp, pkgs, args, x, opts.Log); err != nil {
+		return
+	}
+	for pkg, er := range byPkg {
+		p := x.Packages[pkg]
+		if p == nil {
+			continue
+		}
+		text := p.Output.Kept()
+		for _, name := range p.TestOrder {
+			text += p.Tests[name].Output.Kept()
+		}
+		src := sources{files: er.Files, own: opts.Own, root: opts.Root, seen: map[string]bool{}}
+		lines, locs := explainLockOrder(text, filepath.Join(opts.Root, "exercises", er.Exercise.Dir()), src)
+		if len(lines) == 0 {
+			continue
+		}
+		er.Explanation = append(er.Explanation, "run again with go-deadlock, which records who holds each lock:")
+		for _, l := range lines {
+			er.Explanation = append(er.Explanation, "  "+l)
+		}
+		er.Locations = sortLocations(append(er.Locations, locs...))
+	}
+}
+
+// waitsOnLocks reports whether goroutines of er were blocked on a Mutex or
+// an RWMutex.
+func waitsOnLocks(er *ExerciseResult) bool {
+	text := er.census + er.Output
+	return strings.Contains(text, "sync.(*Mutex).Lock") || strings.Contains(text, "sync.(*RWMutex).")
+}
