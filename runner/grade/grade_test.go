@@ -149,7 +149,6 @@ func TestGradeLockCycle(t *testing.T) {
 	sub := t.TempDir()
 	submit(t, sub, transfer, map[string]string{"transfer.go": string(wrong)})
 
-	start := time.Now()
 	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{transfer}})
 	require.NoError(t, err)
 	er := res.Exercises[0]
@@ -163,5 +162,6 @@ func TestGradeLockCycle(t *testing.T) {
 		}
 	}
 	assert.ElementsMatch(t, lockLines, taken, "both Lock lines of the cycle are pointed at:\n%s", text)
-	assert.Less(t, time.Since(start), transfer.Timeout*2, "both runs end within the exercise's limit each")
+	// The tests' own time, not the builds' (a busy CI machine builds slowly).
+	assert.Less(t, er.Duration, transfer.Timeout.Seconds(), "the deadlocked tests end within the exercise's limit")
 }
