@@ -1,17 +1,28 @@
 // want: race
-// n++ without a lock is a load, an add and a store: two goroutines interleave and updates are lost.
+// Inc and Add lock, but Value reads c.n without the lock: a read is an access too, and it races with every write.
 package counter
+
+import "sync"
 
 // Counter is a count that is safe for concurrent use by many goroutines.
 type Counter struct {
-	n int64
+	mu sync.Mutex
+	n  int64
 }
 
 // Inc adds 1 to the counter.
-func (c *Counter) Inc() { c.n++ }
+func (c *Counter) Inc() {
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+}
 
 // Add adds n (which may be negative) to the counter.
-func (c *Counter) Add(n int64) { c.n += n }
+func (c *Counter) Add(n int64) {
+	c.mu.Lock()
+	c.n += n
+	c.mu.Unlock()
+}
 
 // Value returns the current count.
 func (c *Counter) Value() int64 { return c.n }
