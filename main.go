@@ -13,6 +13,8 @@ package main
 
 import (
 	"context"
+	"embed"
+	"io/fs"
 	"os"
 
 	"github.com/conclab/conclab/lessons"
@@ -20,9 +22,18 @@ import (
 	"github.com/conclab/conclab/runner"
 )
 
+// solutionFiles are the reference solutions, for `conclab solution`. They
+// are embedded here rather than by a package in solutions/, which must hold
+// nothing but the exercise folders (cp -r solutions/* exercises/).
+//
+//go:embed solutions/*/*.go
+var solutionFiles embed.FS
+
 func main() {
 	// A demo may re-execute this binary to run something that must
 	// deadlock, crash or race in a process of its own.
 	lesson.ServeChild(lessons.All()...)
-	os.Exit(runner.Main(context.Background(), os.Args[1:], runner.Stdio()))
+	app := runner.Stdio()
+	app.Solutions, _ = fs.Sub(solutionFiles, "solutions") // cannot fail: a valid, constant path
+	os.Exit(runner.Main(context.Background(), os.Args[1:], app))
 }

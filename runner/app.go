@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -39,6 +40,12 @@ type App struct {
 	Theme     lesson.Theme // coloured when Color, else lesson.Plain
 	Width     int          // terminal width in columns, 80 if unknown
 	StatePath string       // the progress file
+
+	// Solutions holds the reference solutions, "01-counter/counter.go"
+	// and so on. main embeds them: the solutions folder holds nothing but
+	// the exercise folders, so that `cp -r solutions/* exercises/` solves
+	// every exercise. Nil in a build without them.
+	Solutions fs.FS
 }
 
 // Stdio returns an App on the process's own streams and environment.

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 
 	"github.com/conclab/conclab/exercises"
-	"github.com/conclab/conclab/solutions"
 )
 
 func init() {
@@ -44,7 +43,10 @@ func init() {
 
 func printSolution(app *App, ex exercises.Exercise) error {
 	for _, f := range ex.Files {
-		b, err := fs.ReadFile(solutions.Files, ex.Dir()+"/"+f)
+		if app.Solutions == nil {
+			return errors.New("this build of conclab has no reference solutions; they are in the solutions folder of its source")
+		}
+		b, err := fs.ReadFile(app.Solutions, ex.Dir()+"/"+f)
 		if err != nil {
 			return errors.New("no reference solution for " + ex.ID() + ": " + err.Error())
 		}

@@ -3,6 +3,7 @@ package runner_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +23,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		Stderr:    &errOut,
 		Getenv:    func(string) string { return "" },
 		StatePath: filepath.Join(t.TempDir(), "progress.json"),
+		Solutions: os.DirFS(solutionsDir),
 	}
 	code = runner.Main(context.Background(), args, app)
 	return code, out.String(), errOut.String()

@@ -20,7 +20,6 @@ import (
 	"github.com/conclab/conclab/exercises"
 	"github.com/conclab/conclab/runner/grade"
 	"github.com/conclab/conclab/runner/report"
-	"github.com/conclab/conclab/solutions"
 )
 
 // submitted is what the end-to-end test put in the submission for one
@@ -55,7 +54,7 @@ func TestGradeSubmission(t *testing.T) {
 		case 0:
 			s = submitted{what: "reference solution", want: grade.Pass, huge: i == 0}
 			for _, f := range ex.Files {
-				b, err := fs.ReadFile(solutions.Files, ex.Dir()+"/"+f)
+				b, err := fs.ReadFile(os.DirFS(solutionsDir), ex.Dir()+"/"+f)
 				require.NoError(t, err, "reference solution of %s", ex.ID())
 				if s.huge {
 					// 100 MB on stderr before the tests run: the report

@@ -15,9 +15,26 @@ import (
 	"github.com/conclab/conclab/runner"
 )
 
+// solutionsDir is the repository's solutions folder, which conclab's main
+// embeds. It is found from this package's folder, the working directory
+// when the tests start; scripts run conclab in folders of their own, so
+// it reaches them in CONCLAB_TEST_SOLUTIONS.
+var solutionsDir = func() string {
+	if dir := os.Getenv("CONCLAB_TEST_SOLUTIONS"); dir != "" {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(wd, "..", "solutions")
+}()
+
 func conclabMain() {
 	lesson.ServeChild(lessons.All()...)
-	os.Exit(runner.Main(context.Background(), os.Args[1:], runner.Stdio()))
+	app := runner.Stdio()
+	app.Solutions = os.DirFS(solutionsDir)
+	os.Exit(runner.Main(context.Background(), os.Args[1:], app))
 }
 
 func TestMain(m *testing.M) {
@@ -37,6 +54,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("CONCLAB_STATE", filepath.Join(env.WorkDir, "progress.json"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+			env.Setenv("CONCLAB_TEST_SOLUTIONS", solutionsDir)
 			for k, v := range goEnv {
 				env.Setenv(k, v)
 			}

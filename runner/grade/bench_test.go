@@ -20,7 +20,6 @@ import (
 
 	"github.com/conclab/conclab/exercises"
 	"github.com/conclab/conclab/runner/grade"
-	"github.com/conclab/conclab/solutions"
 )
 
 // benchSetup is the current round's scratch submission and overlay.
@@ -91,7 +90,7 @@ func setupBench(tmp string) error {
 			return err
 		}
 		for _, f := range ex.Files {
-			src, err := fs.ReadFile(solutions.Files, ex.Dir()+"/"+f)
+			src, err := fs.ReadFile(os.DirFS(solutionsDir), ex.Dir()+"/"+f)
 			if err != nil {
 				return err
 			}
