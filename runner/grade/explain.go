@@ -165,12 +165,19 @@ func (s sources) loc(f traceback.Frame, what string) (Location, bool) {
 	return location(real, f.Line, what), true
 }
 
+// funcName is a function as the learner calls it: without its import
+// path, and with an exercise folder's number dropped, so that
+// ".../exercises/01-counter.(*Counter).Inc" reads "counter.(*Counter).Inc"
+// (folder NN-slug holds package slug; Go names the function after the
+// folder).
 func funcName(fn string) string {
 	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
 		fn = fn[i+1:]
 	}
-	return fn
+	return numberedFolder.ReplaceAllString(fn, "")
 }
+
+var numberedFolder = regexp.MustCompile(`^[0-9]+-`)
 
 func goroutineName(id int) string {
 	if id == 1 {
