@@ -165,14 +165,16 @@ func TestCollectHonoursDeadline(t *testing.T) {
 	})
 }
 
-// TestFirstIsPrompt: f takes 100ms (fake time) per value, the caller gives
+// TestFirstIsPrompt: f takes 90ms (fake time) per value, the caller gives
 // First 1s. First must return at the deadline with the results it has.
+// Not 100ms: the tenth value would then be ready at the very instant of the
+// deadline, and which of the two a select sees first would be chance.
 func TestFirstIsPrompt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		slow := func(v int) int {
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(90 * time.Millisecond)
 			return v * v
 		}
 		start := time.Now()
@@ -184,7 +186,7 @@ func TestFirstIsPrompt(t *testing.T) {
 		require.NotEmpty(t, got, "First returned no results, but several were ready before the deadline")
 		assert.Equal(t, squares(1, len(got)), got, "the partial results must be the first ones, in order")
 
-		// The value being transformed at the deadline takes up to 100ms
+		// The value being transformed at the deadline takes up to 90ms
 		// more; then every stage must have exited, or the bubble reports
 		// the goroutines left behind.
 		time.Sleep(time.Second)

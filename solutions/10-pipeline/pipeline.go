@@ -83,7 +83,9 @@ func First(ctx context.Context, n, k int, f func(int) int) ([]int, error) {
 		select {
 		case v, ok := <-results:
 			if !ok {
-				return got, nil
+				// Fewer than k values (ctx.Err() is nil), or the stages
+				// saw ctx end before this select did: report that too.
+				return got, ctx.Err()
 			}
 			got = append(got, v)
 		case <-ctx.Done():
