@@ -93,12 +93,16 @@ func TestAuditNeverSeesHalfAMove(t *testing.T) {
 				}
 			}()
 		}
+		// The auditors are already auditing when the movers start: each
+		// signals after its first audit. Waiting on a shared start instead
+		// let a busy scheduler run every move before any audit.
+		var auditing sync.WaitGroup
 		for range auditors {
 			auditWG.Add(1)
+			auditing.Add(1)
 			go func() {
 				defer auditWG.Done()
-				<-start
-				for !stop.Load() {
+				for first := true; first || !stop.Load(); first = false {
 					a, b := l.Audit()
 					audits.Add(1)
 					if a+b != startA+startB || a < 0 || b < 0 {
@@ -108,9 +112,13 @@ func TestAuditNeverSeesHalfAMove(t *testing.T) {
 						}
 						mu.Unlock()
 					}
+					if first {
+						auditing.Done()
+					}
 				}
 			}()
 		}
+		auditing.Wait()
 		close(start)
 		movingWG.Wait()
 		stop.Store(true)

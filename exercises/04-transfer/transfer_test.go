@@ -233,7 +233,9 @@ func TestManyAccountsConserveMoney(t *testing.T) {
 				go func() {
 					defer reading.Done()
 					<-begin
-					for !stop.Load() {
+					// At least one pass, however the scheduler orders
+					// things: all the moves may finish before a reader runs.
+					for first := true; first || !stop.Load(); first = false {
 						for _, a := range acc {
 							if a.Balance() < 0 {
 								negative.Add(1)
