@@ -32,6 +32,9 @@ func raceBinary(ctx context.Context, app *App) (string, error) {
 		cache = os.TempDir()
 	}
 	out := filepath.Join(cache, "conclab", "conclab-race")
+	if runtime.GOOS == "windows" {
+		out += ".exe" // Windows runs only files with an executable extension
+	}
 	fmt.Fprintln(app.Stderr, app.Theme.Dim("building a -race copy of conclab (cached after the first time)..."))
 	begin := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)

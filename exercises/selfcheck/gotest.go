@@ -11,8 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/conclab/conclab/lessons/procgroup"
 )
 
 // maxOutput caps the output kept per package: a fixture that prints in a
@@ -135,8 +136,7 @@ func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []
 
 	cmd := exec.CommandContext(ctx, "go", argv...)
 	cmd.Dir = root
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	procgroup.Isolate(cmd) // cancelling kills go, the test binaries and what they started
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
@@ -62,15 +61,6 @@ func parallelPrimes(limit, workers int) (count int, wall, cpu time.Duration) {
 		count += n
 	}
 	return count, wall, cpu
-}
-
-// processCPU is the user and system CPU time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // cpuBound counts primes with the same goroutines twice: with GOMAXPROCS=1

@@ -41,7 +41,11 @@ func bankDeadlock(ctx context.Context, s *lesson.Stage) error {
 	if !res.TimedOut {
 		return fmt.Errorf("the transfers were meant to deadlock, but the child ended (exit %d):\n%s", res.ExitCode, res.Stderr)
 	}
-	s.Warn("No progress for %v: the watchdog sent SIGQUIT, and Go printed every goroutine's stack.", watchdog)
+	if res.DumpErr != nil {
+		s.Warn("No progress for %v: the watchdog stopped the child, without a goroutine dump: %v.", watchdog, res.DumpErr)
+	} else {
+		s.Warn("No progress for %v: the watchdog sent SIGQUIT, and Go printed every goroutine's stack.", watchdog)
+	}
 	s.FindingDuration("watchdog", watchdog)
 	s.FindingDuration("child-ended-after", res.Elapsed)
 

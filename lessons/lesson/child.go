@@ -11,10 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/conclab/conclab/lessons/procgroup"
 )
 
 // The environment of a child process: which entry point to run, where to
@@ -48,6 +50,7 @@ type ChildResult struct {
 	Stderr   string // race reports, goroutine dumps, fatal errors
 	ExitCode int    // -1 if killed by a signal
 	TimedOut bool   // outlived its Timeout: Stderr holds the goroutine dump
+	DumpErr  error  // why a child that timed out left no dump (procgroup.ErrNoDump)
 	Elapsed  time.Duration
 	Report   ChildReport // what its stage recorded, even if it was killed
 }
@@ -126,7 +129,8 @@ func (s *Stage) supervise(ctx context.Context, cmd *exec.Cmd, spec ChildSpec) (*
 		cmd.Stdout = io.MultiWriter(&stdout, s)
 	}
 	cmd.Stderr = &stderr
-	isolate(cmd) // own process group: Ctrl-C reaches us, and we end it all
+	procgroup.Isolate(cmd) // own process group: Ctrl-C reaches us, and we end it all
+	cmd.WaitDelay = 3 * time.Second
 
 	begin := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -143,15 +147,17 @@ func (s *Stage) supervise(ctx context.Context, cmd *exec.Cmd, spec ChildSpec) (*
 	case waitErr = <-done:
 	case <-timer.C:
 		res.TimedOut = true
-		dumpGoroutines(cmd)
+		if res.DumpErr = procgroup.Dump(cmd); res.DumpErr != nil {
+			_ = procgroup.Kill(cmd)
+		}
 		select {
 		case waitErr = <-done:
 		case <-time.After(3 * time.Second):
-			killGroup(cmd)
+			_ = procgroup.Kill(cmd)
 			waitErr = <-done
 		}
 	case <-ctx.Done():
-		killGroup(cmd)
+		_ = procgroup.Kill(cmd)
 		<-done
 		return nil, ctx.Err()
 	}
@@ -196,7 +202,11 @@ func (s *Stage) Program(ctx context.Context, spec ChildSpec, source string) (*Ch
 			return nil, err
 		}
 	}
-	args := []string{"build", "-o", "program"}
+	program := "program"
+	if runtime.GOOS == "windows" {
+		program += ".exe" // Windows runs only files with an executable extension
+	}
+	args := []string{"build", "-o", program}
 	if spec.Race {
 		args = append(args, "-race")
 	}
@@ -209,7 +219,7 @@ func (s *Stage) Program(ctx context.Context, spec ChildSpec, source string) (*Ch
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building %s: %v: %s", spec.Name, err, out)
 	}
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, "program"))
+	cmd := exec.CommandContext(ctx, filepath.Join(dir, program))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTRACEBACK=all", childGORACE(spec.Race))
 	cmd.Env = append(cmd.Env, spec.Env...)
@@ -228,24 +238,6 @@ func (s *Stage) childExe(race bool) (string, error) {
 		return "", fmt.Errorf("finding this program to run a child: %w", err)
 	}
 	return exe, nil
-}
-
-func isolate(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { killGroup(cmd); return nil }
-	cmd.WaitDelay = 3 * time.Second
-}
-
-func dumpGoroutines(cmd *exec.Cmd) {
-	if cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGQUIT)
-	}
-}
-
-func killGroup(cmd *exec.Cmd) {
-	if cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
 }
 
 // record is one line of a child's report stream.

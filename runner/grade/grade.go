@@ -23,10 +23,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/conclab/conclab/exercises"
+	"github.com/conclab/conclab/lessons/procgroup"
 )
 
 // ReportVersion is the version of the JSON report's shape.
@@ -460,7 +460,7 @@ func GoTest(ctx context.Context, root string, overlay map[string]string, tmp str
 	// GORACE is ours, not the learner's: log_path or halt_on_error from
 	// the environment would hide races from the stream.
 	cmd.Env = append(withoutEnv(os.Environ(), "GORACE"), "GORACE=halt_on_error=0 history_size=3 exitcode=66")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	procgroup.Isolate(cmd)
 	var stderr CappedText
 	stderr.Cap = 64 << 10
 	cmd.Stderr = writerFunc(func(b []byte) { stderr.WriteString(string(b)) })
@@ -473,11 +473,11 @@ func GoTest(ctx context.Context, root string, overlay map[string]string, tmp str
 	}
 	// On cancellation the whole group dies: go, its compilers, the test
 	// binaries and anything a submission started.
-	stop := context.AfterFunc(ctx, func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	stop := context.AfterFunc(ctx, func() { _ = procgroup.Kill(cmd) })
 	readErr := x.Read(stdout)
 	waitErr := cmd.Wait()
 	stop()
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // stragglers a submission left behind
+	_ = procgroup.Kill(cmd) // stragglers a submission left behind
 	if ctx.Err() != nil {
 		return nil // the packages that never ended are judged as cut off
 	}
