@@ -110,7 +110,7 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 		}
 		return false
 	}
-	gopts := Options{Root: opts.Dir, OutputCap: opts.OutputCap, Own: own}
+	gopts := Options{Root: opts.Dir, OutputCap: opts.OutputCap, Own: own, tmp: tmp}
 	x := NewExecution(opts.OutputCap)
 	args := []string{"-race", "-count=" + strconv.Itoa(opts.Count), "-timeout", opts.Timeout.String()}
 	if err := GoTest(ctx, opts.Dir, nil, tmp, paths, args, x, opts.Log); err != nil {
@@ -126,6 +126,10 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 
 	if opts.LockOrder {
 		lockOrder(ctx, opts, pkgs, tmp, byPath, gopts)
+		paths := relativePaths(gopts)
+		for _, er := range res.Exercises {
+			er.rewritePaths(paths) // what the second run added
+		}
 	}
 	res.Duration = time.Since(res.Started).Seconds()
 	res.Passed = true
@@ -231,6 +235,8 @@ func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, 
 			er.Hint = 1
 		}
 		er.Explanation = append(er.Explanation, lines...)
+		// Shown as the first run's are, so that the same line merges.
+		rewriteLocations(locs, relativePaths(gopts))
 		er.Locations = sortLocations(append(er.Locations, locs...))
 	}
 }

@@ -17,7 +17,7 @@ func explain(er *ExerciseResult, opts Options) {
 	if er.Verdict == Pass {
 		return
 	}
-	src := sources{files: er.Files, own: opts.Own, root: opts.Root, seen: map[string]bool{}}
+	src := sources{files: er.Files, own: opts.Own, root: opts.Root, aliases: opts.aliases, seen: map[string]bool{}}
 	switch er.Verdict {
 	case BuildError, VetError:
 		explainBuild(er, src)
@@ -66,7 +66,9 @@ type sources struct {
 	files map[string]string // path as built -> learner's real file
 	own   func(string) bool // other files whose lines count as the learner's
 	root  string
-	seen  map[string]bool // race pairs already explained
+	// aliases maps the grader's copies to the paths they stand for.
+	aliases map[string]string
+	seen    map[string]bool // race pairs already explained
 }
 
 // learner returns the learner's real file for a path as go printed it.
@@ -75,8 +77,18 @@ func (s sources) learner(p string) (string, bool) {
 		p = filepath.Join(s.root, p)
 	}
 	p = filepath.Clean(p)
+	if target, ok := s.aliases[p]; ok {
+		p = target
+	}
 	if real, ok := s.files[p]; ok {
 		return real, true
+	}
+	// The compiler names a file laid over the build by -overlay by its
+	// real path, the learner's own file in the submission.
+	for _, real := range s.files {
+		if real == p {
+			return real, true
+		}
 	}
 	if s.own != nil && s.own(p) {
 		return p, true
@@ -121,7 +133,11 @@ func explainBuild(er *ExerciseResult, src sources) {
 		if !ok {
 			// The error is in a file that is not the learner's (a
 			// canonical test failing to compile against a changed API).
-			er.Explanation = append(er.Explanation, fmt.Sprintf("%s: %s:%s: %s", kind, filepath.Base(m[1]), m[2], m[3]))
+			file := m[1]
+			if target, ok := src.aliases[file]; ok {
+				file = target // the grader's copy of a canonical file
+			}
+			er.Explanation = append(er.Explanation, fmt.Sprintf("%s: %s:%s: %s", kind, filepath.Base(file), m[2], m[3]))
 			continue
 		}
 		loc := location(real, n, kind+": "+m[3])

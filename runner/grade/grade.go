@@ -57,6 +57,9 @@ type Options struct {
 	// may point at, besides the exercise's learner files: diagnose uses
 	// the module's own files.
 	Own func(file string) bool
+
+	tmp     string            // the grader's scratch folder
+	aliases map[string]string // the grader's copies in tmp -> the paths they stand for
 }
 
 // Result is the outcome of one grading run.
@@ -158,6 +161,14 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
+	// What go prints of the grader's copies names the files they stand for.
+	opts.tmp, opts.aliases = tmp, map[string]string{}
+	for target, copyPath := range overlay {
+		if copyPath != "" && strings.HasPrefix(copyPath, tmp+string(filepath.Separator)) {
+			opts.aliases[copyPath] = target
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
 	defer cancel()
 	x := NewExecution(opts.OutputCap)
@@ -183,6 +194,10 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if ctx.Err() == nil {
 		explainLockCycles(ctx, opts, res.Exercises, overlay, tmp)
+		paths := relativePaths(opts)
+		for _, er := range res.Exercises {
+			er.rewritePaths(paths) // what the second run added
+		}
 	}
 	res.Duration = time.Since(res.Started).Seconds()
 	res.Passed = len(res.Exercises) > 0
@@ -431,6 +446,7 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 		er.Points = 0
 	}
 	explain(er, opts)
+	er.rewritePaths(relativePaths(opts))
 }
 
 // GoTest runs `go test -json` with args over pkgs in root, with overlay
@@ -459,7 +475,7 @@ func GoTest(ctx context.Context, root string, overlay map[string]string, tmp str
 	cmd.Dir = root
 	// GORACE is ours, not the learner's: log_path or halt_on_error from
 	// the environment would hide races from the stream.
-	cmd.Env = append(withoutEnv(os.Environ(), "GORACE"), "GORACE=halt_on_error=0 history_size=3 exitcode=66")
+	cmd.Env = append(withoutEnv(os.Environ(), "GORACE"), "GORACE="+goraceOptions)
 	procgroup.Isolate(cmd)
 	var stderr CappedText
 	stderr.Cap = 64 << 10
@@ -507,6 +523,10 @@ func GoTest(ctx context.Context, root string, overlay map[string]string, tmp str
 	}
 	return nil
 }
+
+// goraceOptions is the race detector's setting for the graded tests:
+// every race is reported (halt_on_error=0) and the binary exits 66.
+var goraceOptions = "halt_on_error=0 history_size=3 exitcode=66"
 
 type writerFunc func([]byte)
 

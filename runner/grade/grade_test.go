@@ -163,6 +163,9 @@ func TestGradeLockCycle(t *testing.T) {
 	assert.ElementsMatch(t, lockLines, taken, "both Lock lines of the cycle are pointed at:\n%s", text)
 	// The tests' own time, not the builds' (a busy CI machine builds slowly).
 	assert.Less(t, er.Duration, transfer.Timeout.Seconds(), "the deadlocked tests end within the exercise's limit")
+	// The goroutine dump and go-deadlock's report name files by their
+	// absolute paths: the reports must not.
+	assertRelative(t, res, root, sub)
 }
 
 // solutionsDir is the repository's reference solutions (conclab's main

@@ -47,6 +47,9 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 				continue
 			}
 			swapped[target] = dst
+			if opts.aliases != nil {
+				opts.aliases[dst] = target
+			}
 			any = true
 		}
 		if any {
@@ -73,7 +76,7 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 		for _, name := range p.TestOrder {
 			text += p.Tests[name].Output.Kept()
 		}
-		src := sources{files: er.Files, own: opts.Own, root: opts.Root, seen: map[string]bool{}}
+		src := sources{files: er.Files, own: opts.Own, root: opts.Root, aliases: opts.aliases, seen: map[string]bool{}}
 		lines, locs := explainLockOrder(text, filepath.Join(opts.Root, "exercises", er.Exercise.Dir()), src)
 		if len(lines) == 0 {
 			continue
@@ -82,6 +85,8 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 		for _, l := range lines {
 			er.Explanation = append(er.Explanation, "  "+l)
 		}
+		// Shown as the first run's are, so that the same line merges.
+		rewriteLocations(locs, relativePaths(opts))
 		er.Locations = sortLocations(append(er.Locations, locs...))
 	}
 }
