@@ -19,7 +19,10 @@ var transfer = Exercise{
 		"TestOppositeDirectionsDoNotDeadlock": 3,
 		"TestManyAccountsConserveMoney":       2,
 		"TestNoOverdraftUnderContention":      1,
+		"TestUnrelatedTransfersDoNotWait":     2,
+		"TestAuditNeverSeesMoneyInFlight":     2,
 	},
-	// Five tests of at most 4 s each, even when every one deadlocks.
-	Timeout: 30 * time.Second,
+	// Seven tests of at most 4 s each (the last two at most 9 s: a wait
+	// of 0.5 s and two deadlines), even when every one deadlocks.
+	Timeout: 45 * time.Second,
 }

@@ -7,6 +7,7 @@ package transfer
 
 import (
 	"errors"
+	"sync"
 	"sync/atomic"
 )
 
@@ -19,7 +20,9 @@ var (
 // Account is a bank account. Each account has its own lock, so transfers
 // between different pairs of accounts can run at the same time.
 type Account struct {
-	// TODO: a lock of this account's own, guarding balance.
+	// mu guards balance. Keep its name and type: the tests lock it
+	// themselves, as a transfer in progress and as an auditor would.
+	mu      sync.Mutex
 	id      int64 // unique and never changes: no lock needed to read it
 	balance int64
 }

@@ -1,10 +1,15 @@
 package transfer_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,6 +40,14 @@ const deadline = 4 * time.Second
 // instead of hanging the whole run. advice says what usually causes it.
 func within(t *testing.T, d time.Duration, what, advice string, body func()) {
 	t.Helper()
+	if !finishes(d, body) {
+		t.Fatalf("deadlock or livelock: %s did not finish within %v; %s", what, d, advice)
+	}
+}
+
+// finishes runs body in its own goroutine and reports whether it returned
+// within d (if not, body goes on running).
+func finishes(d time.Duration, body func()) bool {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -42,8 +55,9 @@ func within(t *testing.T, d time.Duration, what, advice string, body func()) {
 	}()
 	select {
 	case <-done:
+		return true
 	case <-time.After(d):
-		t.Fatalf("deadlock or livelock: %s did not finish within %v; %s", what, d, advice)
+		return false
 	}
 }
 
@@ -313,4 +327,237 @@ func TestNoOverdraftUnderContention(t *testing.T) {
 		paid += p.Balance()
 	}
 	assert.Equal(t, int64(99), paid, "the payees must hold 99 together")
+}
+
+// blockedInTransfer waits until some goroutine is blocked on a lock inside
+// Transfer, for at most limit, and reports whether it saw one. It reads the
+// goroutine dump, whose header names what each goroutine waits for (e.g.
+// "goroutine 7 [sync.Mutex.Lock]:"). Tests use it to know that a transfer
+// has gone as far as it can before they look; when it sees nothing (a
+// solution that retries with TryLock never blocks), they go on after limit,
+// which a correct solution does not need.
+func blockedInTransfer(limit time.Duration) bool {
+	name := runtime.FuncForPC(reflect.ValueOf(transfer.Transfer).Pointer()).Name() + "("
+	buf := make([]byte, 1<<20)
+	for end := time.Now().Add(limit); ; time.Sleep(time.Millisecond) {
+		n := runtime.Stack(buf, true)
+		for g := range strings.SplitSeq(string(buf[:n]), "\n\n") {
+			header, _, _ := strings.Cut(g, "\n")
+			if strings.Contains(header, "Lock") && strings.Contains(g, name) {
+				return true
+			}
+		}
+		if time.Now().After(end) {
+			return false
+		}
+	}
+}
+
+// TestUnrelatedTransfersDoNotWait holds account A's lock itself, as a long
+// transfer would, and starts Transfer(A, B), which must wait for it. While
+// that transfer waits, transfers C->D and E->F, which share no account with
+// it, must go on.
+//
+// A correct solution passes on every schedule: C, D, E and F's locks are
+// free, so their transfers never wait for A (the deadline is a thousand
+// times what 200 transfers need). One lock for the whole bank fails on
+// every schedule once Transfer(A, B) holds that lock and waits for A, and
+// blockedInTransfer waits for exactly that before C->D and E->F start; the
+// test releases A only after their deadline.
+func TestUnrelatedTransfersDoNotWait(t *testing.T) {
+	atLeastTwoThreads(t)
+	const n = 100 // transfers of 1 from C to D, and from E to F
+	a, b := transfer.NewAccount(1000), transfer.NewAccount(1000)
+	c, d, e, f := transfer.NewAccount(n), transfer.NewAccount(0), transfer.NewAccount(n), transfer.NewAccount(0)
+
+	transfer.LockAccount(a)
+	held := true
+	release := func() {
+		if held {
+			held = false
+			transfer.UnlockAccount(a)
+		}
+	}
+	defer release() // also when the test stops early: let everything finish
+
+	waiting := make(chan error, 1)
+	go func() { waiting <- transfer.Transfer(a, b, 1) }()
+	if !blockedInTransfer(deadline / 8) {
+		t.Logf("saw no goroutine blocked on a lock in Transfer(A, B, 1) after %v; going on", deadline/8)
+	}
+
+	// One direction per pair: this test is about waiting, not about lock order.
+	unrelated := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, pair := range [][2]*transfer.Account{{c, d}, {e, f}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range n {
+				if err := transfer.Transfer(pair[0], pair[1], 1); err != nil {
+					t.Errorf("Transfer between two accounts nobody else uses returned %v; want nil", err)
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(unrelated)
+	}()
+	select {
+	case <-unrelated:
+	case <-time.After(deadline):
+		t.Errorf("transfers C->D and E->F did not finish within %v while Transfer(A, B) waited for A's lock (held by the test, as a long transfer would): "+
+			"they share no account with it, yet they waited. One lock for the whole bank (or any lock besides the two accounts' own) "+
+			"makes every transfer wait for every other; lock only the two accounts involved", deadline)
+	}
+	select {
+	case err := <-waiting:
+		t.Errorf("Transfer(A, B, 1) returned %v while the test held A's lock: Transfer must take the accounts' own locks (mu) before it touches their balances", err)
+		waiting <- err
+	default:
+	}
+
+	release()
+	within(t, deadline, "Transfer(A, B, 1) and the transfers C->D and E->F after the test released A's lock",
+		"nothing else holds a lock now: does a transfer wait for a lock it will never get?", func() {
+			<-unrelated
+			assert.NoError(t, <-waiting, "Transfer(A, B, 1), once A's lock was free")
+		})
+	assert.Equal(t, []int64{999, 1001, 0, n, 0, n}, balances(a, b, c, d, e, f), "balances of A, B, C, D, E, F after A->B 1, and C->D, E->F %d times 1", n)
+}
+
+// TestAuditNeverSeesMoneyInFlight has auditors lock every account, in
+// increasing ID order as the contract prescribes, and add up the balances:
+// the bank's total must never dip while transfers run. Money taken from
+// the payer must already be in the payee when anyone else can see the
+// payer again.
+func TestAuditNeverSeesMoneyInFlight(t *testing.T) {
+	atLeastTwoThreads(t)
+	auditInFlight(t)
+	auditWhileMoving(t)
+}
+
+// auditInFlight catches one transfer half-way on every schedule. The test
+// holds the payee's lock (the lower ID) and starts Transfer(hi, lo), which
+// must wait for it. A correct solution waits for lo before touching hi (lo
+// comes first in ID order); one that debits hi under hi's lock, releases
+// it, and only then waits for lo has left the money in neither account. The
+// test then locks hi (after lo: ID order, so a correct solution cannot
+// deadlock with it) and counts.
+func auditInFlight(t *testing.T) {
+	lo, hi := transfer.NewAccount(1000), transfer.NewAccount(1000)
+	require.Less(t, lo.ID(), hi.ID(), "NewAccount must hand out increasing IDs, as the given code does")
+	var (
+		seen [2]int64
+		err  error
+	)
+	within(t, deadline, "an audit of two accounts while Transfer(hi, lo, 100) waits for lo's lock (held by the test)",
+		"the test holds lo and then locks hi, in ID order; a Transfer that holds hi while it waits for lo locked them in the other order", func() {
+			transfer.LockAccount(lo)
+			done := make(chan error, 1)
+			go func() { done <- transfer.Transfer(hi, lo, 100) }()
+			blockedInTransfer(deadline / 8)
+			transfer.LockAccount(hi)
+			seen = [2]int64{transfer.BalanceLocked(lo), transfer.BalanceLocked(hi)}
+			transfer.UnlockAccount(hi)
+			transfer.UnlockAccount(lo)
+			err = <-done
+		})
+	assert.Equal(t, int64(2000), seen[0]+seen[1],
+		"while Transfer(hi, lo, 100) waited for lo's lock, an audit holding both locks found lo %d and hi %d: %d in total, not 2000. "+
+			"The money had left hi and not reached lo: keep the payer locked until the payee is credited (hold both locks for the whole move)",
+		seen[0], seen[1], seen[0]+seen[1])
+	assert.NoError(t, err, "Transfer(hi, lo, 100) with 1000 in hi")
+	assert.Equal(t, []int64{1100, 900}, balances(lo, hi), "lo and hi after Transfer(hi, lo, 100)")
+}
+
+// auditWhileMoving has movers transfer at random between four accounts
+// while auditors take snapshots. As in TestAuditNeverSeesHalfAMove of
+// exercise 2, every auditor has audited once before the moves start, so
+// the audits surely overlap the moves.
+func auditWhileMoving(t *testing.T) {
+	const accounts, movers, auditors, moves, start = 4, 4, 2, 2000, 1000
+	acc := make([]*transfer.Account, accounts)
+	for i := range acc {
+		acc[i] = transfer.NewAccount(start)
+	}
+	inOrder := slices.Clone(acc)
+	slices.SortFunc(inOrder, func(x, y *transfer.Account) int { return cmp.Compare(x.ID(), y.ID()) })
+	var (
+		stop    atomic.Bool
+		audits  atomic.Int64
+		mu      sync.Mutex
+		broken  []string // the first few audits that did not add up
+		nBroken int
+	)
+	within(t, deadline,
+		fmt.Sprintf("%d goroutines making %d random transfers each between %d accounts while %d auditors lock every account in ID order", movers, moves, accounts, auditors),
+		"the auditors lock the accounts in increasing ID order; a Transfer that locks them in another order (e.g. payer first) deadlocks with them and with other transfers",
+		func() {
+			begin := make(chan struct{})
+			var moving, auditing, audited sync.WaitGroup
+			for m := range movers {
+				moving.Add(1)
+				go func() {
+					defer moving.Done()
+					r := rand.New(rand.NewPCG(uint64(m), 6))
+					<-begin
+					for range moves {
+						from, to := r.IntN(accounts), 1+r.IntN(accounts-1)
+						to = (from + to) % accounts
+						if err := transfer.Transfer(acc[from], acc[to], 1+r.Int64N(300)); err != nil && !errors.Is(err, transfer.ErrInsufficientFunds) {
+							t.Errorf("Transfer returned %v; want nil or ErrInsufficientFunds", err)
+							return
+						}
+					}
+				}()
+			}
+			for range auditors {
+				auditing.Add(1)
+				audited.Add(1)
+				go func() {
+					defer auditing.Done()
+					for first := true; first || !stop.Load(); first = false {
+						var total int64
+						for _, a := range inOrder {
+							transfer.LockAccount(a)
+						}
+						for _, a := range inOrder {
+							total += transfer.BalanceLocked(a)
+						}
+						for _, a := range slices.Backward(inOrder) {
+							transfer.UnlockAccount(a)
+						}
+						audits.Add(1)
+						if total != accounts*start {
+							mu.Lock()
+							if nBroken++; len(broken) < 3 {
+								broken = append(broken, strconv.FormatInt(total, 10))
+							}
+							mu.Unlock()
+						}
+						if first {
+							audited.Done()
+						}
+					}
+				}()
+			}
+			audited.Wait() // every auditor has audited once: the audits overlap the moves
+			close(begin)
+			moving.Wait()
+			stop.Store(true)
+			auditing.Wait()
+		})
+	require.Positive(t, audits.Load(), "the auditors never ran")
+	assert.Zero(t, nBroken,
+		"%d of %d audits found a total other than %d (e.g. %v) while transfers ran: an audit holding every account's lock caught money in flight, "+
+			"taken from one account and not yet in the other. Hold both accounts' locks for the whole move",
+		nBroken, audits.Load(), accounts*start, broken)
+	var total int64
+	for _, a := range acc {
+		total += a.Balance()
+	}
+	assert.Equal(t, int64(accounts*start), total, "money was created or destroyed")
 }
