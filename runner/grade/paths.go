@@ -38,7 +38,11 @@ func relativePaths(opts Options) *strings.Replacer {
 		}
 	}
 	folder(wd, "")
-	folder(opts.Submission, "")
+	if !below(opts.Submission, opts.Root) {
+		// The workspace's own exercises folder reads as
+		// exercises/01-counter/counter.go, as the learner knows it.
+		folder(opts.Submission, "")
+	}
 	folder(opts.Root, "")
 	folder(opts.tmp, "")
 	if goroot, modcache := goDirs(); goroot != "" {
