@@ -53,9 +53,18 @@ func init() {
 					app.Warnf("not a terminal: presenting every step of lesson %d without waiting for keys", l.Number)
 				}
 				if f, ok := app.Stdout.(*os.File); ok && app.StdoutTTY {
-					if _, h, err := term.GetSize(int(f.Fd())); err == nil && h > 10 {
+					// Read again before each step, and at once when the
+					// terminal is resized (SIGWINCH where there is one).
+					po.Size = func() (int, int, bool) {
+						w, h, err := term.GetSize(int(f.Fd()))
+						return w, h, err == nil && w > 20 && h > 10
+					}
+					if _, h, ok := po.Size(); ok {
 						po.Height = h
 					}
+					resized, stop := notifyResize()
+					defer stop()
+					po.Resized = resized
 				}
 				if f, ok := app.Stdin.(*os.File); ok && po.Screen {
 					// Keys without Enter between steps; the terminal's
@@ -66,6 +75,7 @@ func init() {
 						return fmt.Errorf("putting the terminal in raw mode: %v", err)
 					}
 					defer term.Restore(fd, old)
+					po.DiscardInput = func() { discardInput(fd) }
 					po.Out = crlfWriter{app.Stdout}
 					fmt.Fprint(po.Out, "\x1b[?25l") // hide the cursor
 					defer fmt.Fprint(po.Out, "\x1b[?25h")

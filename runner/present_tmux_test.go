@@ -48,7 +48,13 @@ func waitVisible(t *testing.T, s *tmuxtest.Session, height int, pattern string, 
 // CI machine may take seconds to start a demo.
 func presentStep(t *testing.T, s *tmuxtest.Session, n, height int) string {
 	t.Helper()
-	return waitVisible(t, s, height, fmt.Sprintf(`(?ms)^\s*conclab · lesson 2 race · step %d of \d+\s*$.*q: quit`, n), 30*time.Second)
+	return lessonStep(t, s, "2 race", n, height)
+}
+
+// lessonStep is presentStep for any lesson ("1 goroutines").
+func lessonStep(t *testing.T, s *tmuxtest.Session, lesson string, n, height int) string {
+	t.Helper()
+	return waitVisible(t, s, height, fmt.Sprintf(`(?ms)^\s*conclab · lesson %s · step %d of \d+\s*$.*q: quit`, lesson, n), 30*time.Second)
 }
 
 // TestPresentInARealTerminal presents lesson 2 to a class at 80x24: the
@@ -130,6 +136,82 @@ func TestPresentOnAWideTerminal(t *testing.T) {
 	for _, line := range strings.Split(screen, "\n") {
 		assert.LessOrEqual(t, len([]rune(strings.TrimSpace(line))), 100, "a column of text at most 100 wide: %q", line)
 	}
+	s.Keys("q")
+	screen = s.WaitFor(`\[exited \d+\]\s*\n\s*-?icanon`, 20*time.Second)
+	assert.Contains(t, screen, "[exited 0]")
+}
+
+// TestPresentDiscardsKeysTypedDuringADemo: keys typed without Enter
+// while a demo runs sit in the terminal's line buffer; they must not
+// arrive as keys once the demo ends and skip the steps after it.
+func TestPresentDiscardsKeysTypedDuringADemo(t *testing.T) {
+	const width, height = 80, 24
+	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json"), "NO_COLOR=1"}
+	// At speed 1 the side-by-side half of lesson 1's first demo takes 5
+	// s: the keys typed after its first line land well before it ends.
+	s := tmuxtest.Start(t, width, height, env, tmuxtest.Conclab(t), "present", "1", "--speed", "1")
+	screen := lessonStep(t, s, "1 goroutines", 1, height)
+	n := 1
+	for !strings.Contains(screen, "P R E D I C T") {
+		require.Less(t, n, 40, "no predict step in lesson 1:\n%s", screen)
+		n++
+		s.Keys("Space")
+		screen = lessonStep(t, s, "1 goroutines", n, height)
+	}
+	predict := n
+
+	s.Keys("Space")
+	waitVisible(t, s, height, `▸ now side by side.*\(Enter\)`, 60*time.Second) // after the serial half, 10 s
+	s.Keys("Enter")
+	waitVisible(t, s, height, `(?s)Side by side: one goroutine each.*(sing|dance) 1`, 30*time.Second)
+	s.Keys("Space", "Space") // no Enter
+	screen = visible(s.Screen(), height)
+	require.NotContains(t, screen, "Enter: reveal the answer", "the demo ended before the keys were typed: the test proves nothing")
+
+	// (The run scrolls its step's first line away: its end is enough.)
+	waitVisible(t, s, height, `(?s)» concurrent: .*Enter: reveal the answer`, 30*time.Second)
+	// Had the two spaces been read as keys, the answer and the timeline
+	// would follow, and b would go back to the answer.
+	s.Keys("b")
+	screen = waitVisible(t, s, height, `P R E D I C T|T H E    A N S W E R|W H A T`, 30*time.Second)
+	assert.Contains(t, screen, "P R E D I C T", "b went back from the run to its question: the keys typed during the demo moved nothing")
+	assert.Regexp(t, fmt.Sprintf(`step %d of`, predict), screen)
+
+	s.Keys("q")
+	screen = s.WaitFor(`\[exited \d+\]\s*\n\s*-?icanon`, 20*time.Second)
+	assert.Contains(t, screen, "[exited 0]")
+}
+
+// TestPresentRedrawsWhenResized: a terminal resized mid-presentation
+// gets the step on its screen drawn again at the new size, and the
+// steps after it laid out for that size.
+func TestPresentRedrawsWhenResized(t *testing.T) {
+	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json"), "NO_COLOR=1"}
+	s := tmuxtest.Start(t, 80, 24, env, tmuxtest.Conclab(t), "present", "2")
+	screen := presentStep(t, s, 1, 24)
+	assert.Regexp(t, `(?m)^conclab · lesson 2 race · step 1 of`, screen, "80 columns: no margin")
+
+	// Wider than the column of text: the same step, centred.
+	s.Resize(140, 30)
+	margin := strings.Repeat(" ", (140-100)/2)
+	screen = waitVisible(t, s, 30, `(?m)^`+margin+`conclab · lesson 2 race · step 1 of \d+`, 30*time.Second)
+	assert.Contains(t, screen, "\n"+margin+"┏", "the heading is centred at the new width")
+	assert.Contains(t, screen, "\n"+margin+"Enter/space: next", "the whole step is drawn again, down to its footer")
+
+	// Narrower: the text is wrapped again at 56 (60 less the slide's 4),
+	// not merely folded by the terminal at 60.
+	s.Resize(60, 24)
+	screen = waitVisible(t, s, 24, `(?ms)^conclab · lesson 2 race · step 1 of \d+.*q: quit`, 30*time.Second)
+	for _, line := range strings.Split(screen, "\n") {
+		assert.LessOrEqual(t, len([]rune(strings.TrimRight(line, " "))), 56, "wrapped for 60 columns: %q", line)
+	}
+	// The next step is laid out for the new size too.
+	s.Keys("Space")
+	screen = presentStep(t, s, 2, 24)
+	for _, line := range strings.Split(screen, "\n") {
+		assert.LessOrEqual(t, len([]rune(strings.TrimRight(line, " "))), 56, "step 2 at 60 columns: %q", line)
+	}
+
 	s.Keys("q")
 	screen = s.WaitFor(`\[exited \d+\]\s*\n\s*-?icanon`, 20*time.Second)
 	assert.Contains(t, screen, "[exited 0]")

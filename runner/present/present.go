@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -45,6 +46,19 @@ type Options struct {
 	// Interrupt derives the context a demo runs in, e.g. one that
 	// signal.NotifyContext cancels on Ctrl-C.
 	Interrupt func(context.Context) (context.Context, context.CancelFunc)
+	// DiscardInput throws away what was typed and not yet read (on a
+	// terminal: tcflush). It is called at the start, before each pause
+	// and when a demo ends, so that keys typed while nothing asked for
+	// one (a demo running, conclab starting) do not move the
+	// presentation on. Nil: nothing to discard.
+	DiscardInput func()
+	// Size reports the terminal's size now (ok false: keep the last
+	// one). It is read before each step is drawn, so that a resized
+	// terminal gets its steps laid out for the new size.
+	Size func() (width, height int, ok bool)
+	// Resized delivers when the terminal changes size (SIGWINCH): the
+	// step on the screen is drawn again at the new size.
+	Resized <-chan os.Signal
 }
 
 // maxText is the widest column of text: on a projector's wide terminal
@@ -68,11 +82,15 @@ type slide struct {
 	title string
 	body  []string
 	demo  int // index into the lesson's demos, for demo slides
+	// A text slide's place, to find it again after a resize lays the
+	// text out anew: which section (0 the title), and the page's first
+	// line of the section's lines.
+	section, first, lines int
 }
 
 // run is what a demo's run left behind.
 type run struct {
-	output string // as it was shown: wrapped, with the margin
+	output string // as the demo printed it: wrapped and indented when shown
 	// interrupted: Ctrl-C stopped the demo (its error says only that)
 	interrupted bool
 	stage       *lesson.Stage
@@ -117,11 +135,15 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 	defer close(done)
 	p := &presenter{l: l, o: o, runs: make(map[int]*run)}
 	if o.In != nil {
+		// Keys typed before the first step is up (while a --race build
+		// was made, say) were not meant for it.
+		p.discard()
 		p.keys = readKeys(o.In, done)
 	}
 	p.slides = p.build()
 
 	for i := 0; i < len(p.slides); {
+		i = p.fit(i)
 		if err := p.show(ctx, i); err != nil {
 			return err
 		}
@@ -158,8 +180,57 @@ func (p *presenter) move(ctx context.Context, i int) (int, bool) {
 			}
 		case quit:
 			return i, false
+		case redraw:
+			if p.resized() {
+				return i, true
+			}
 		}
 	}
+}
+
+// discard throws away the keys typed so far and not yet read.
+func (p *presenter) discard() {
+	if p.o.DiscardInput != nil {
+		p.o.DiscardInput()
+	}
+}
+
+// resized tells whether the terminal's size differs from the one the
+// steps were laid out for.
+func (p *presenter) resized() bool {
+	if p.o.Size == nil {
+		return false
+	}
+	w, h, ok := p.o.Size()
+	return ok && (w != p.o.Width || h != p.o.Height)
+}
+
+// fit lays the steps out again when the terminal was resized, and
+// returns where step i is in the new layout: the same demo step, or the
+// page of the same section that shows about the same part of its text.
+func (p *presenter) fit(i int) int {
+	if !p.resized() {
+		return i
+	}
+	old := p.slides[i]
+	p.o.Width, p.o.Height, _ = p.o.Size()
+	p.slides = p.build()
+	found := i
+	for j, s := range p.slides {
+		switch {
+		case old.kind != textSlide:
+			if s.kind == old.kind && s.demo == old.demo {
+				return j
+			}
+		case s.kind == textSlide && s.section == old.section:
+			// The last page that starts no further into the section
+			// than the old one did, in proportion.
+			if s.first*old.lines <= old.first*s.lines {
+				found = j
+			}
+		}
+	}
+	return min(found, len(p.slides)-1)
 }
 
 type action int
@@ -169,6 +240,7 @@ const (
 	back
 	rerun
 	quit
+	redraw // the terminal was resized
 )
 
 // key is one byte of input and when it was read.
@@ -207,14 +279,17 @@ func (p *presenter) key(ctx context.Context) action {
 	pending := -1 // a key read after a lone ESC, to be taken next
 	for {
 		var k byte
-		var ok bool
+		var ev event
 		if pending >= 0 {
-			k, ok, pending = byte(pending), true, -1
+			k, ev, pending = byte(pending), pressed, -1
 		} else {
-			k, ok = p.next(ctx)
+			k, ev = p.next(ctx)
 		}
-		if !ok {
+		switch ev {
+		case ended:
 			return quit
+		case resize:
+			return redraw
 		}
 		switch k {
 		case '\r', '\n', ' ', 'n', 'l':
@@ -226,9 +301,12 @@ func (p *presenter) key(ctx context.Context) action {
 		case 'q', 3, 4: // q, Ctrl-C, Ctrl-D
 			return quit
 		case 0x1b: // arrows: ESC [ C (right) and ESC [ D (left)
-			b, ok := p.next(ctx)
-			if !ok {
+			b, ev := p.next(ctx)
+			switch ev {
+			case ended:
 				return quit
+			case resize:
+				return redraw
 			}
 			if b != '[' {
 				pending = int(b) // a lone Esc: the key after it counts
@@ -244,17 +322,31 @@ func (p *presenter) key(ctx context.Context) action {
 	}
 }
 
-// next is the next byte of input; false when the input or ctx ended.
-func (p *presenter) next(ctx context.Context) (byte, bool) {
+// event is what next saw.
+type event int
+
+const (
+	pressed event = iota // a key
+	ended                // the input or ctx ended
+	resize               // the terminal was resized
+)
+
+// next is the next byte of input, or the event that came first.
+func (p *presenter) next(ctx context.Context) (byte, event) {
 	for {
 		select {
 		case <-ctx.Done():
-			return 0, false
+			return 0, ended
+		case <-p.o.Resized:
+			return 0, resize
 		case k, ok := <-p.keys:
-			if ok && k.at.Before(p.typedAhead) {
+			if !ok {
+				return 0, ended
+			}
+			if k.at.Before(p.typedAhead) {
 				continue
 			}
-			return k.b, ok
+			return k.b, pressed
 		}
 	}
 }
@@ -275,11 +367,11 @@ func (p *presenter) build() []slide {
 		title = append(title, wrap(fmt.Sprintf("(Tip: conclab present %d --race runs the racy demos under the race detector.)", l.Number), w)...)
 	}
 	slides = append(slides, pages(slide{kind: textSlide, title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title)}, title, room)...)
-	for _, s := range sections {
+	for i, s := range sections {
 		if strings.EqualFold(s.title, "Demos") {
 			continue // the demos follow, one by one
 		}
-		slides = append(slides, pages(slide{kind: textSlide, title: s.title}, wrap(s.body, w), room)...)
+		slides = append(slides, pages(slide{kind: textSlide, title: s.title, section: i + 1}, wrap(s.body, w), room)...)
 	}
 	for i, d := range l.Demos {
 		code := excerpt(d, w, room-1)
@@ -412,7 +504,10 @@ func (p *presenter) timeline(r *run) []string {
 // printed.
 func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error) {
 	if r, ok := p.runs[i]; ok {
-		fmt.Fprint(p.o.Out, r.output)
+		// Laid out afresh: the terminal may have changed size since.
+		replay := &lineWriter{w: p.o.Out, margin: margin, width: p.textWidth()}
+		_, _ = io.WriteString(replay, r.output)
+		replay.Flush()
 		fmt.Fprintln(p.o.Out, p.o.Theme.Dim(margin+"(the recorded run: press r to run it again)"))
 		return r, nil
 	}
@@ -420,11 +515,9 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 	// predict question. The answer step shows it next to the findings.
 	d := p.l.Demos[i]
 	restore := p.o.DemoMode()
-	defer restore()
 	ctx, stop := p.o.Interrupt(ctx)
 	defer stop()
-	var out bytes.Buffer
-	live := &lineWriter{w: io.MultiWriter(p.o.Out, &out), margin: margin, width: p.textWidth()}
+	live := &lineWriter{w: p.o.Out, margin: margin, width: p.textWidth(), record: new(bytes.Buffer)}
 	p.live = live
 	s := lesson.NewStage(lesson.Options{
 		Out:        live,
@@ -446,8 +539,16 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 		r.err, r.interrupted = ctx.Err(), true
 	}
 	live.Flush()
-	r.output = out.String()
+	r.output = live.record.String()
 	p.runs[i] = r
+	// Keys typed while the demo ran were not meant for the steps after
+	// it. A line not ended by Enter is still in the terminal's line
+	// buffer: discard it before the terminal goes raw (which would hand
+	// it over as keys), and once more after, for what came in between.
+	// Keys already read are older than typedAhead and skipped.
+	p.discard()
+	restore()
+	p.discard()
 	if p.o.Screen {
 		p.typedAhead = time.Now()
 	}
@@ -459,13 +560,20 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 // arrives only with the Enter that ends its line: everything before the
 // Enter belongs to this one pause, not to the next.
 func (p *presenter) pause(ctx context.Context, prompt string) error {
+	// Only an Enter pressed once the prompt is up answers it: one
+	// pressed before, while the demo ran, was not for this pause.
+	p.discard()
+	since := time.Now()
 	fmt.Fprintln(p.live, p.o.Theme.Finding("▸ "+prompt)+p.o.Theme.Dim("  (Enter)"))
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case k, ok := <-p.keys:
-			if !ok || k.b == '\n' || k.b == '\r' {
+			if !ok {
+				return nil
+			}
+			if !k.at.Before(since) && (k.b == '\n' || k.b == '\r') {
 				return nil
 			}
 		}
@@ -550,6 +658,7 @@ func pages(s slide, body []string, room int) []slide {
 		body = body[:len(body)-1]
 	}
 	var out []slide
+	s.lines = len(body)
 	for len(body) > room {
 		cut := room
 		// Prefer to break at a blank line in the lower half.
@@ -563,6 +672,7 @@ func pages(s slide, body []string, room int) []slide {
 		page.body = body[:cut]
 		out = append(out, page)
 		body = body[cut:]
+		s.first += cut
 		s.title = strings.TrimSuffix(s.title, " (continued)") + " (continued)"
 	}
 	s.body = body
@@ -578,11 +688,15 @@ type lineWriter struct {
 	margin  string
 	width   int
 	partial []byte
+	record  *bytes.Buffer // if set, keeps what was written, unwrapped
 }
 
 func (lw *lineWriter) Write(b []byte) (int, error) {
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
+	if lw.record != nil {
+		lw.record.Write(b)
+	}
 	lw.partial = append(lw.partial, b...)
 	for {
 		i := bytes.IndexByte(lw.partial, '\n')

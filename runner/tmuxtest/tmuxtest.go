@@ -85,6 +85,13 @@ func (s *Session) Type(text string) {
 	s.tmux("send-keys", "-t", "t", "-l", text)
 }
 
+// Resize changes the terminal to width x height, as a user dragging the
+// window's corner would: the program gets SIGWINCH.
+func (s *Session) Resize(width, height int) {
+	s.t.Helper()
+	s.tmux("resize-window", "-t", "t", "-x", fmt.Sprint(width), "-y", fmt.Sprint(height))
+}
+
 // Screen returns what the terminal shows now.
 func (s *Session) Screen() string {
 	s.t.Helper()
