@@ -3,6 +3,8 @@ package present_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -219,4 +221,115 @@ func TestRaceTip(t *testing.T) {
 	out.Reset()
 	require.NoError(t, present.Present(context.Background(), l, present.Options{In: strings.NewReader("q"), Out: &out, RaceExe: "/path/to/conclab-race"}))
 	assert.NotContains(t, out.String(), "Tip:", "--race given")
+}
+
+// TestInputDiscardedAroundTheDemo: what was typed is thrown away before
+// the first step, and when a demo ends both before and after the
+// terminal leaves the demo's line mode (a line without Enter still in the
+// terminal's buffer would otherwise arrive as keys).
+func TestInputDiscardedAroundTheDemo(t *testing.T) {
+	var log []string
+	var out bytes.Buffer
+	err := present.Present(context.Background(), testLesson(), present.Options{
+		In: strings.NewReader(strings.Repeat(" ", 6) + "q"), Out: &out, Width: 80, Height: 24, Speed: 10,
+		DiscardInput: func() { log = append(log, "discard") },
+		DemoMode: func() func() {
+			log = append(log, "line mode")
+			return func() { log = append(log, "raw mode") }
+		},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"discard", "line mode", "discard", "raw mode", "discard"}, log)
+	assert.Contains(t, out.String(), "step 7 of 8", "the keys after the demo still count")
+}
+
+// TestSizeReadBeforeEachStep: a terminal made narrower after the first
+// step gets the next one laid out for its new width.
+func TestSizeReadBeforeEachStep(t *testing.T) {
+	var calls atomic.Int32
+	var out bytes.Buffer
+	err := present.Present(context.Background(), testLesson(), present.Options{
+		In: strings.NewReader(" q"), Out: &out, Width: 80, Height: 24,
+		Size: func() (int, int, bool) {
+			if calls.Add(1) == 1 {
+				return 80, 24, true
+			}
+			return 40, 24, true
+		},
+	})
+	require.NoError(t, err)
+	got := out.String()
+	second := strings.Index(got, "step 2 of")
+	require.Positive(t, second, got)
+	assert.Contains(t, got[:second], "┃  L E S S O N    9 :    A    T E S T    L E S S O N  ┃", "step 1 at 80 columns")
+	for _, line := range strings.Split(got[second:], "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 40, "step 2 at 40 columns: %q", line)
+	}
+}
+
+// screenWriter is the presentation's output, watched: when it first
+// shows text, its hook runs (in the presentation's goroutine).
+type screenWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	hooks []screenHook
+}
+
+type screenHook struct {
+	text string
+	do   func()
+}
+
+func (w *screenWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(b)
+	for i, h := range w.hooks {
+		if h.do != nil && strings.Contains(w.buf.String(), h.text) {
+			w.hooks[i].do = nil
+			h.do()
+		}
+	}
+	return len(b), nil
+}
+
+// TestResizeRedrawsTheStep: on a resize the step on the screen is drawn
+// again at the new size; a run step shows its recorded run, wrapped and
+// centred anew, without running the demo again.
+func TestResizeRedrawsTheStep(t *testing.T) {
+	runs.Store(0)
+	var width atomic.Int32
+	width.Store(80)
+	resized := make(chan os.Signal, 1)
+	keys, typing := io.Pipe()
+	out := &screenWriter{}
+	out.hooks = []screenHook{
+		{"Enter: reveal the answer", func() { width.Store(160); resized <- os.Interrupt /* any signal: SIGWINCH on a terminal */ }},
+		{"(the recorded run", func() { _, _ = io.WriteString(typing, "q") }},
+	}
+	err := make(chan error, 1)
+	go func() {
+		err <- present.Present(context.Background(), testLesson(), present.Options{
+			In: keys, Out: out, Width: 80, Height: 24, Speed: 10,
+			Size:    func() (int, int, bool) { return int(width.Load()), 24, true },
+			Resized: resized,
+		})
+	}()
+	_, _ = io.WriteString(typing, strings.Repeat(" ", 5)) // to the run, step 6
+	select {
+	case e := <-err:
+		require.NoError(t, e)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no redraw after the resize within 30s; the screen:\n%s", out.buf.String())
+	}
+	typing.Close()
+
+	got := out.buf.String()
+	assert.Equal(t, int32(1), runs.Load(), "the redraw shows the recorded run")
+	assert.Equal(t, 2, strings.Count(got, "step 6 of 8"), "the run step, then the same step redrawn")
+	redraw := strings.LastIndex(got, "step 6 of 8")
+	margin := strings.Repeat(" ", 30)
+	assert.Contains(t, got[:redraw], "\nBoth workers are done: the total below counts the increments that arrived\nunder the mutex, one at a time, never two.\n", "the live run at 80 columns")
+	assert.Contains(t, got[redraw:], "\n"+margin+"Both workers are done: the total below counts the increments that arrived under the mutex, one\n"+margin+"at a time, never two.\n", "the recorded run wrapped again at 160")
+	assert.Contains(t, got, "(presentation ended)")
 }
