@@ -8,6 +8,12 @@
 // quits. On a terminal the screen is cleared between steps; otherwise the
 // steps are printed one after the other, demos do not pause, and without
 // any input at all the whole lesson runs through as a transcript.
+//
+// Terminal etiquette: keys typed while nothing asked for one (during a
+// demo, before the first step, before a pause's prompt) are discarded,
+// not taken as the next step's keys; a resized terminal gets the step on
+// its screen drawn again at its new size, and the next steps laid out
+// for it.
 package present
 
 import (
