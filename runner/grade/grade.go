@@ -189,6 +189,9 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	if ctx.Err() == nil {
+		markVetOnly(ctx, opts, overlay, tmp, pkgs, x)
+	}
 	for pkg, er := range byPkg {
 		Finish(er, x.Packages[pkg], opts)
 	}

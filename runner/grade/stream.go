@@ -46,11 +46,14 @@ type Package struct {
 	// stream ended before the package did (go test was killed).
 	Action      string
 	BuildFailed bool
-	Build       CappedText // compiler and vet output
-	Output      CappedText // output not attributed to any test
-	Tests       map[string]*Test
-	TestOrder   []string
-	Elapsed     time.Duration
+	// VetOnly: the build failed, but the package compiles with vet off,
+	// so what Build holds are vet's findings.
+	VetOnly   bool
+	Build     CappedText // compiler and vet output
+	Output    CappedText // output not attributed to any test
+	Tests     map[string]*Test
+	TestOrder []string
+	Elapsed   time.Duration
 }
 
 // Test is one top-level test and everything its subtests printed.

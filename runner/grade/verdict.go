@@ -239,7 +239,7 @@ var errorfLine = regexp.MustCompile(`^\s+\S+\.go:\d+: (.*)$`)
 // tests, a crash or an early exit.
 func packageVerdict(p *Package, tests []*TestResult) (Verdict, string) {
 	if p.BuildFailed {
-		if isVet(p.Build.Kept()) {
+		if p.VetOnly || isVet(p.Build.Kept()) {
 			return VetError, "go vet found a problem: " + firstDiagnostic(p.Build.Kept())
 		}
 		return BuildError, "does not compile: " + firstDiagnostic(p.Build.Kept())
