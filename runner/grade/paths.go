@@ -35,6 +35,13 @@ func relativePaths(opts Options) *strings.Replacer {
 				continue
 			}
 			pairs = append(pairs, pathPair{d + string(filepath.Separator), to})
+			// The go command names a file outside its working folder
+			// (opts.Root) relatively when that is shorter than the
+			// absolute path: a submission in /tmp/x graded from /tmp/conclab
+			// shows as ../x/01-counter/counter.go.
+			if rel, err := filepath.Rel(opts.Root, d); err == nil && strings.HasPrefix(rel, "..") {
+				pairs = append(pairs, pathPair{rel + string(filepath.Separator), to})
+			}
 		}
 	}
 	folder(wd, "")
