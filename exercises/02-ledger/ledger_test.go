@@ -67,6 +67,9 @@ func TestAuditNeverSeesHalfAMove(t *testing.T) {
 	const movers, auditors, moves = 4, 4, 20000
 	const startA, startB = 1000, 1000
 	l := ledger.New(startA, startB)
+	a0, b0 := l.Audit()
+	require.Equal(t, [2]int64{startA, startB}, [2]int64{a0, b0},
+		"New(%d, %d) then Audit, before any Move: the ledger must hold its starting balances", startA, startB)
 	var (
 		moved    [movers]int64 // what each mover moved from A to B
 		stop     atomic.Bool
