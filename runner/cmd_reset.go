@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -69,7 +70,10 @@ func resetExercise(app *App, root string, ex exercises.Exercise, now time.Time) 
 			return fmt.Errorf("no embedded stub for %s: %w", f, err)
 		}
 		path := filepath.Join(dir, f)
-		if old, err := os.ReadFile(path); err == nil {
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, stub) {
+			app.Printf("%s is already the untouched stub: nothing to save.\n", relPath(path))
+			continue
+		} else if err == nil {
 			// The backup's name does not end in .go, so that it does not
 			// join the package's build.
 			backup := path + "." + stamp + ".bak"
@@ -83,10 +87,17 @@ func resetExercise(app *App, root string, ex exercises.Exercise, now time.Time) 
 		}
 		app.Printf("Restored %s from the stub.\n", relPath(path))
 	}
+	solved := false
 	app.Remember(func(st *progress.State) {
 		p := st.Exercise(ex.Slug)
 		p.LastVerdict = ""
+		solved = p.Solved
 	})
+	if solved {
+		// Progress is a record of what the learner achieved; the file is
+		// theirs to redo.
+		app.Printf("%s stays marked solved in your progress; conclab check %s grades the stub now.\n", ex.Slug, ex.Slug)
+	}
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/conclab/conclab/exercises"
 	"github.com/conclab/conclab/runner"
+	"github.com/conclab/conclab/runner/progress"
 )
 
 // TestStudentCommandsExitCodes checks the exit codes of the grading
@@ -77,4 +78,37 @@ func TestResetRestoresStub(t *testing.T) {
 	b, _ := os.ReadFile(backups[0])
 	assert.Equal(t, string(mine), string(b), "the backup holds the learner's file")
 	assert.Contains(t, out.String(), filepath.Base(backups[0]), "reset names the backup")
+
+	// Once more, on the untouched stub: there is nothing of the learner's
+	// to keep, so no second backup (and no new file to clutter the folder).
+	out.Reset()
+	code = runner.Main(context.Background(), []string{"reset", ex.Slug, "--yes"}, app)
+	require.Equal(t, 0, code, "reset --yes on the stub: %s", errOut.String())
+	backups, _ = filepath.Glob(filepath.Join(dir, ex.Files[0]+".*.bak"))
+	assert.Len(t, backups, 1, "resetting the untouched stub makes no backup")
+	assert.Contains(t, out.String(), "already the untouched stub")
+}
+
+// TestResetSaysSolvedStaysSolved: progress records what the learner
+// achieved; reset says so rather than leaving status to surprise them.
+func TestResetSaysSolvedStaysSolved(t *testing.T) {
+	ex := exercises.All()[0]
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module github.com/conclab/conclab\n\ngo 1.26\n"), 0o644))
+	dir := filepath.Join(root, "exercises", ex.Dir())
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ex.Files[0]), []byte("package x // solved once\n"), 0o644))
+	t.Chdir(dir)
+	state := filepath.Join(t.TempDir(), "progress.json")
+	_, err := progress.Update(state, func(st *progress.State) { st.Exercise(ex.Slug).Solved = true })
+	require.NoError(t, err)
+
+	var out, errOut bytes.Buffer
+	app := &runner.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+		Getenv: func(string) string { return "" }, StatePath: state}
+	require.Equal(t, 0, runner.Main(context.Background(), []string{"reset", ex.Slug, "--yes"}, app), errOut.String())
+	assert.Contains(t, out.String(), ex.Slug+" stays marked solved")
+	st, _, err := progress.Load(state)
+	require.NoError(t, err)
+	assert.True(t, st.Exercise(ex.Slug).Solved, "reset keeps the record of a solved exercise")
 }
