@@ -137,7 +137,11 @@ func transferTry(ctx context.Context, s *lesson.Stage, from, to *Account, amount
 			lane.Released(to.Name)
 			from.mu.Unlock()
 			lane.Released(from.Name)
-			lane.Printf("sent %d after %d retries", amount, attempt-1)
+			if retries := attempt - 1; retries == 1 {
+				lane.Printf("sent %d after 1 retry", amount)
+			} else {
+				lane.Printf("sent %d after %d retries", amount, retries)
+			}
 			return attempt - 1, nil
 		}
 		from.mu.Unlock() // cannot have both: hold nothing while waiting
