@@ -42,6 +42,18 @@ type ChildSpec struct {
 	// Quiet keeps the child's standard output off the stage; it is in
 	// ChildResult.Stdout either way.
 	Quiet bool
+	// Reached, when set, tells whether a child that timed out got to the
+	// point its demo is about (the line it prints, or the events it
+	// records, just before it blocks for good). A child that timed out
+	// without reaching it was not stuck but slow to start: on a busy
+	// machine a watchdog of a second or two can fire before the child
+	// runs at all. Child then warns the learner and runs it once more,
+	// and only once, with RetryTimeout. Reached is asked only about a
+	// child that timed out.
+	Reached func(*ChildResult) bool
+	// RetryTimeout is the watchdog of that second run: 5 x Timeout if
+	// zero.
+	RetryTimeout time.Duration
 }
 
 // ChildResult is what a child process did.
@@ -53,6 +65,10 @@ type ChildResult struct {
 	DumpErr  error  // why a child that timed out left no dump (procgroup.ErrNoDump)
 	Elapsed  time.Duration
 	Report   ChildReport // what its stage recorded, even if it was killed
+	// Attempts is how many times the child was run: 2 when its first run
+	// timed out before it reached its point (ChildSpec.Reached). The
+	// other fields are the last run's.
+	Attempts int
 }
 
 // ChildReport is what a child's stage recorded.
@@ -83,15 +99,51 @@ func (DefaultSpawner) Command(ctx context.Context, exe string) *exec.Cmd {
 // the stage as it comes; its records are added to this stage's timeline
 // and findings. A child that fails is not an error here: the result says
 // how it ended, and the demo explains it. The error is for a child that
-// could not be run, or a cancelled ctx.
+// could not be run, or a cancelled ctx. A child that timed out before it
+// reached its point (spec.Reached) is run once more: see ChildSpec.
 func (s *Stage) Child(ctx context.Context, spec ChildSpec) (*ChildResult, error) {
 	exe, err := s.childExe(spec.Race)
 	if err != nil {
 		return nil, err
 	}
+	return s.retrying(spec, func(spec ChildSpec) (*ChildResult, error) {
+		return s.childOnce(ctx, spec, exe)
+	})
+}
+
+// retrying applies the spec's retry policy to run, one run of a child:
+// a run that timed out before it reached its point is run once more with
+// the longer RetryTimeout, after a warning that says why. Each run's
+// records stay on the stage, so the timeline shows the slow run too.
+func (s *Stage) retrying(spec ChildSpec, run func(ChildSpec) (*ChildResult, error)) (*ChildResult, error) {
 	if spec.Timeout <= 0 {
 		spec.Timeout = DefaultChildTimeout
 	}
+	res, err := run(spec)
+	if err != nil {
+		return nil, err
+	}
+	res.Attempts = 1
+	if !res.TimedOut || spec.Reached == nil || spec.Reached(res) {
+		return res, nil
+	}
+	first := spec.Timeout
+	spec.Timeout = spec.RetryTimeout
+	if spec.Timeout <= 0 {
+		spec.Timeout = 5 * first
+	}
+	s.Warn("The child %s timed out after %v before it reached the point of the demo (a busy machine, most likely): running it once more with a %v watchdog.",
+		spec.Name, first, spec.Timeout)
+	if res, err = run(spec); err != nil {
+		return nil, err
+	}
+	res.Attempts = 2
+	return res, nil
+}
+
+// childOnce runs the child once: exe re-executed as spec.Name, under
+// spec.Timeout.
+func (s *Stage) childOnce(ctx context.Context, spec ChildSpec, exe string) (*ChildResult, error) {
 	report, err := os.CreateTemp("", "conclab-child-*.jsonl")
 	if err != nil {
 		return nil, fmt.Errorf("child %s: %w", spec.Name, err)
@@ -179,11 +231,9 @@ func (s *Stage) supervise(ctx context.Context, cmd *exec.Cmd, spec ChildSpec) (*
 // test binary do, through the net package) never gets the runtime's "all
 // goroutines are asleep - deadlock!" check; a program built with
 // CGO_ENABLED=0 does. Building needs the go command; without it Program
-// returns an error that says so.
+// returns an error that says so. It is built once; spec.Reached may have
+// it run twice, as for Child.
 func (s *Stage) Program(ctx context.Context, spec ChildSpec, source string) (*ChildResult, error) {
-	if spec.Timeout <= 0 {
-		spec.Timeout = DefaultChildTimeout
-	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		return nil, fmt.Errorf("building %s needs the Go toolchain (go) on PATH", spec.Name)
@@ -219,11 +269,13 @@ func (s *Stage) Program(ctx context.Context, spec ChildSpec, source string) (*Ch
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building %s: %v: %s", spec.Name, err, out)
 	}
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, program))
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOTRACEBACK=all", childGORACE(spec.Race))
-	cmd.Env = append(cmd.Env, spec.Env...)
-	return s.supervise(ctx, cmd, spec)
+	return s.retrying(spec, func(spec ChildSpec) (*ChildResult, error) {
+		cmd := exec.CommandContext(ctx, filepath.Join(dir, program))
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOTRACEBACK=all", childGORACE(spec.Race))
+		cmd.Env = append(cmd.Env, spec.Env...)
+		return s.supervise(ctx, cmd, spec)
+	})
 }
 
 func (s *Stage) childExe(race bool) (string, error) {

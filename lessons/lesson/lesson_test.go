@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +27,45 @@ var fixture = lesson.Lesson{
 		{Name: "channel-deadlock", Run: channelDeadlock},
 		{Name: "fails", Run: func(context.Context, *lesson.Stage) error { return errors.New("boom") }},
 		{Name: "sleeps", Run: func(ctx context.Context, s *lesson.Stage) error { return s.Sleep(ctx, time.Hour) }},
+		{Name: "slow-start", Run: slowStart},
 	},
+}
+
+// The environment of the slow-start child: a file it adds a line to each
+// time it runs (so a test counts the runs), whether its first run dawdles
+// (a child the machine was too busy to get going), and whether it blocks
+// for good once it has reached its point.
+const (
+	runsEnv        = "FIXTURE_RUNS"
+	dawdleFirstEnv = "FIXTURE_DAWDLE_FIRST"
+	blockEnv       = "FIXTURE_BLOCK"
+	reachedLine    = "reached the point"
+)
+
+func slowStart(ctx context.Context, s *lesson.Stage) error {
+	f, err := os.OpenFile(os.Getenv(runsEnv), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	first := info.Size() == 0
+	if _, err := f.WriteString("run\n"); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if dawdle := os.Getenv(dawdleFirstEnv); dawdle == "always" || (dawdle != "" && first) {
+		return s.Sleep(ctx, time.Hour) // never gets to the point: the watchdog ends it
+	}
+	s.Say(reachedLine)
+	if os.Getenv(blockEnv) != "" {
+		return s.Sleep(ctx, time.Hour) // stuck for good, at the point: the watchdog ends it
+	}
+	return nil
 }
 
 func hello(_ context.Context, s *lesson.Stage) error { s.Say("hello"); return nil }
@@ -142,6 +181,91 @@ func TestProgramThatDoesNotBuildIsAnError(t *testing.T) {
 	_, err := newStage(&out).Program(context.Background(), lesson.ChildSpec{Name: "broken"}, "package main\nfunc main() { x }\n")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "building broken")
+}
+
+// runs counts the lines the slow-start child wrote to path: one a run.
+func runs(t *testing.T, path string) int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err, "the child never ran")
+	return strings.Count(string(b), "\n")
+}
+
+func reachedPoint(r *lesson.ChildResult) bool { return strings.Contains(r.Stdout, reachedLine) }
+
+const retryWarning = "before it reached the point of the demo (a busy machine, most likely): running it once more"
+
+func TestChildThatTimedOutBeforeItsPointRunsOnceMore(t *testing.T) {
+	var out bytes.Buffer
+	path := filepath.Join(t.TempDir(), "runs")
+	res, err := newStage(&out).Child(context.Background(), lesson.ChildSpec{
+		Name: "slow-start", Timeout: time.Second, RetryTimeout: 30 * time.Second,
+		Env:     []string{runsEnv + "=" + path, dawdleFirstEnv + "=1"},
+		Reached: reachedPoint,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, runs(t, path), "the child dawdled once, so it ran exactly twice")
+	assert.Equal(t, 2, res.Attempts)
+	assert.False(t, res.TimedOut, "the result is the second run's: it reached its point and ended")
+	assert.Equal(t, 0, res.ExitCode)
+	assert.True(t, reachedPoint(res), "the second run reached its point; stdout:\n%s", res.Stdout)
+	assert.Equal(t, 1, strings.Count(out.String(), retryWarning), "one warning, for one retry; output:\n%s", out.String())
+	assert.Contains(t, out.String(), "The child slow-start timed out after 1s before", "the warning names the child and its watchdog")
+	assert.Contains(t, out.String(), "once more with a 30s watchdog", "and the retry's longer watchdog")
+}
+
+func TestChildIsRetriedOnlyOnceWithFiveTimesTheWatchdog(t *testing.T) {
+	var out bytes.Buffer
+	path := filepath.Join(t.TempDir(), "runs")
+	res, err := newStage(&out).Child(context.Background(), lesson.ChildSpec{
+		Name: "slow-start", Timeout: 300 * time.Millisecond,
+		Env:     []string{runsEnv + "=" + path, dawdleFirstEnv + "=always"},
+		Reached: reachedPoint,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, runs(t, path), "a child that never reaches its point is retried once, not again and again")
+	assert.Equal(t, 2, res.Attempts)
+	assert.True(t, res.TimedOut, "the retry timed out too, and the demo is told so")
+	assert.GreaterOrEqual(t, res.Elapsed, 1500*time.Millisecond, "the retry's watchdog defaults to 5 x 300 ms")
+	assert.Equal(t, 1, strings.Count(out.String(), retryWarning), "output:\n%s", out.String())
+	assert.Contains(t, out.String(), "once more with a 1.5s watchdog")
+}
+
+func TestChildThatReachedItsPointIsNotRunAgain(t *testing.T) {
+	var out bytes.Buffer
+	path := filepath.Join(t.TempDir(), "runs")
+	asked := 0
+	res, err := newStage(&out).Child(context.Background(), lesson.ChildSpec{
+		Name: "slow-start", Timeout: time.Second,
+		Env: []string{runsEnv + "=" + path, blockEnv + "=1"},
+		// Whether the child got to print its line within the watchdog
+		// depends on how busy the machine is; the policy under test is
+		// what Child does with a yes.
+		Reached: func(*lesson.ChildResult) bool { asked++; return true },
+	})
+	require.NoError(t, err)
+	assert.True(t, res.TimedOut, "the child blocks for good: the watchdog ended it")
+	assert.Equal(t, 1, asked, "Reached is asked about the run that timed out")
+	assert.Equal(t, 1, runs(t, path), "a child that reached its point and timed out is stuck, not slow: no retry")
+	assert.Equal(t, 1, res.Attempts)
+	assert.NotContains(t, out.String(), retryWarning)
+}
+
+func TestChildThatEndedIsNotAskedWhetherItReachedItsPoint(t *testing.T) {
+	var out bytes.Buffer
+	path := filepath.Join(t.TempDir(), "runs")
+	asked := 0
+	res, err := newStage(&out).Child(context.Background(), lesson.ChildSpec{
+		Name: "slow-start", Timeout: 20 * time.Second,
+		Env:     []string{runsEnv + "=" + path},
+		Reached: func(*lesson.ChildResult) bool { asked++; return false },
+	})
+	require.NoError(t, err)
+	assert.False(t, res.TimedOut)
+	assert.Equal(t, 0, asked, "only a child that timed out can have been too slow")
+	assert.Equal(t, 1, runs(t, path))
+	assert.Equal(t, 1, res.Attempts)
+	assert.NotContains(t, out.String(), retryWarning)
 }
 
 func TestChildErrorIsAnExitCodeNotAnError(t *testing.T) {
