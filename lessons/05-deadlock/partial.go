@@ -26,13 +26,36 @@ func waitThenReply(s *lesson.Stage, name string, in <-chan int, out chan<- int) 
 	out <- v + 1
 }
 
+// everyGoroutine is a dump of every goroutine of this process.
+func everyGoroutine() []traceback.Goroutine {
+	buf := make([]byte, 1<<20)
+	n := runtime.Stack(buf, true)
+	return traceback.ParseDump(string(buf[:n]))
+}
+
+// newSince counts the goroutines alive now that were not in before: the
+// ones this demo added, whatever other goroutines of the process (a test
+// binary's, say) started or ended meanwhile, which a difference of
+// runtime.NumGoroutine would count too.
+func newSince(before []traceback.Goroutine) int {
+	old := map[int]bool{}
+	for _, g := range before {
+		old[g.ID] = true
+	}
+	added := 0
+	for _, g := range everyGoroutine() {
+		if !old[g.ID] {
+			added++
+		}
+	}
+	return added
+}
+
 // stuckIn counts the goroutines blocked in a channel receive inside
 // waitThenReply, from a dump of every goroutine of this process.
 func stuckIn() (int, []traceback.Goroutine) {
-	buf := make([]byte, 1<<20)
-	n := runtime.Stack(buf, true)
 	var stuck []traceback.Goroutine
-	for _, g := range traceback.ParseDump(string(buf[:n])) {
+	for _, g := range everyGoroutine() {
 		if g.WaitingOn() != traceback.ChanReceive {
 			continue
 		}
@@ -47,7 +70,7 @@ func stuckIn() (int, []traceback.Goroutine) {
 }
 
 func partialDeadlock(ctx context.Context, s *lesson.Stage) error {
-	before := runtime.NumGoroutine()
+	before := everyGoroutine()
 	alice, bob := make(chan int), make(chan int) // each one's inbox
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -83,7 +106,7 @@ func partialDeadlock(ctx context.Context, s *lesson.Stage) error {
 		return err
 	}
 	s.Heading("runtime.NumGoroutine and runtime.Stack tell")
-	s.Finding("goroutines-added", float64(runtime.NumGoroutine()-before), "")
+	s.Finding("goroutines-added", float64(newSince(before)), "")
 	for _, g := range stuck {
 		if f, ok := traceback.UserFrame(g.Frames, nil); ok {
 			s.Say("  goroutine %d [%s] at %s", g.ID, g.State, f.Short())
