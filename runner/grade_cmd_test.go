@@ -53,13 +53,8 @@ func TestStudentCommandsExitCodes(t *testing.T) {
 // comes back from the embedded copy.
 func TestResetRestoresStub(t *testing.T) {
 	ex := exercises.All()[0]
-	root := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module github.com/conclab/conclab\n\ngo 1.26\n"), 0o644))
-	dir := filepath.Join(root, "exercises", ex.Dir())
-	require.NoError(t, os.MkdirAll(dir, 0o755))
 	mine := []byte("package x // the learner's attempt\n")
-	require.NoError(t, os.WriteFile(filepath.Join(dir, ex.Files[0]), mine, 0o644))
-	t.Chdir(dir)
+	dir := scratchWorkspace(t, ex, mine)
 
 	var out, errOut bytes.Buffer
 	app := &runner.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
@@ -93,12 +88,7 @@ func TestResetRestoresStub(t *testing.T) {
 // achieved; reset says so rather than leaving status to surprise them.
 func TestResetSaysSolvedStaysSolved(t *testing.T) {
 	ex := exercises.All()[0]
-	root := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module github.com/conclab/conclab\n\ngo 1.26\n"), 0o644))
-	dir := filepath.Join(root, "exercises", ex.Dir())
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, ex.Files[0]), []byte("package x // solved once\n"), 0o644))
-	t.Chdir(dir)
+	scratchWorkspace(t, ex, []byte("package x // solved once\n"))
 	state := filepath.Join(t.TempDir(), "progress.json")
 	_, err := progress.Update(state, func(st *progress.State) { st.Exercise(ex.Slug).Solved = true })
 	require.NoError(t, err)
@@ -111,4 +101,18 @@ func TestResetSaysSolvedStaysSolved(t *testing.T) {
 	st, _, err := progress.Load(state)
 	require.NoError(t, err)
 	assert.True(t, st.Exercise(ex.Slug).Solved, "reset keeps the record of a solved exercise")
+}
+
+// scratchWorkspace makes a workspace in a temporary folder holding ex's
+// first file with the learner's text mine, and changes into ex's folder,
+// which it returns.
+func scratchWorkspace(t *testing.T, ex exercises.Exercise, mine []byte) string {
+	t.Helper()
+	root := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(root, "go.mod"), []byte("module github.com/conclab/conclab\n\ngo 1.26\n"), 0o644))
+	dir := filepath.Join(root, "exercises", ex.Dir())
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ex.Files[0]), mine, 0o644))
+	t.Chdir(dir)
+	return dir
 }

@@ -40,45 +40,46 @@ func gone(pid int) bool {
 	return i >= 0 && i+2 < len(s) && s[i+2] == 'Z'
 }
 
-func TestKillEndsTheGrandchildrenToo(t *testing.T) {
-	cmd := exec.Command("sh", "-c", "sleep 60 & echo $!; wait")
+// startShell starts cmd (a shell that starts a sleep in the background
+// and prints its pid) in a group of its own, and returns the sleep's pid.
+func startShell(t *testing.T, cmd *exec.Cmd) (grandchild int) {
+	t.Helper()
 	Isolate(cmd)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	line, err := bufio.NewReader(out).ReadString('\n')
 	require.NoError(t, err)
-	grandchild, err := strconv.Atoi(strings.TrimSpace(line))
+	grandchild, err = strconv.Atoi(strings.TrimSpace(line))
 	require.NoError(t, err)
+	return grandchild
+}
 
-	require.NoError(t, Kill(cmd))
-	_ = cmd.Wait()
-	deadline := time.Now().Add(5 * time.Second)
-	for !gone(grandchild) && time.Now().Before(deadline) {
+// endsSoon reports whether pid is gone within 5 s.
+func endsSoon(pid int) bool {
+	for deadline := time.Now().Add(5 * time.Second); !gone(pid) && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
-	assert.True(t, gone(grandchild), "the sleep that sh started (pid %d) outlived Kill", grandchild)
+	return gone(pid)
+}
+
+const shellWithASleep = "sleep 60 & echo $!; wait"
+
+func TestKillEndsTheGrandchildrenToo(t *testing.T) {
+	cmd := exec.Command("sh", "-c", shellWithASleep)
+	grandchild := startShell(t, cmd)
+	require.NoError(t, Kill(cmd))
+	_ = cmd.Wait()
+	assert.True(t, endsSoon(grandchild), "the sleep that sh started (pid %d) outlived Kill", grandchild)
 }
 
 func TestCancellingTheContextKillsTheGroup(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	cmd := exec.CommandContext(ctx, "sh", "-c", "sleep 60 & echo $!; wait")
-	Isolate(cmd)
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	line, err := bufio.NewReader(out).ReadString('\n')
-	require.NoError(t, err)
-	grandchild, err := strconv.Atoi(strings.TrimSpace(line))
-	require.NoError(t, err)
-
+	cmd := exec.CommandContext(ctx, "sh", "-c", shellWithASleep)
+	grandchild := startShell(t, cmd)
 	cancel()
 	_ = cmd.Wait()
-	deadline := time.Now().Add(5 * time.Second)
-	for !gone(grandchild) && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	assert.True(t, gone(grandchild), "cancelling left the sleep that sh started (pid %d) running", grandchild)
+	assert.True(t, endsSoon(grandchild), "cancelling left the sleep that sh started (pid %d) running", grandchild)
 }
 
 func TestDumpPrintsEveryGoroutine(t *testing.T) {
