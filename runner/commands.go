@@ -175,7 +175,9 @@ func commandHelp(w io.Writer, cmd Command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: conclab %s %s\n\n%s\n\nflags:\n", cmd.Name, cmd.Args, cmd.Summary)
 	fs.VisitAll(func(f *flag.Flag) {
 		def := ""
-		if f.DefValue != "" && f.DefValue != "false" {
+		// A usage that explains its own default (--delay's depends on the
+		// terminal) is not contradicted by the flag's zero value.
+		if f.DefValue != "" && f.DefValue != "false" && !strings.Contains(f.Usage, "default") {
 			def = " (default " + f.DefValue + ")"
 		}
 		fmt.Fprintf(w, "  --%-12s %s%s\n", f.Name, f.Usage, def)
