@@ -66,6 +66,9 @@ func init() {
 						return Usagef("%v", err)
 					}
 					demos = []lesson.Demo{d}
+					if d.NeedsRace && !o.race && !lesson.RaceEnabled {
+						return Usagef("demo %s shows the race detector: add --race (conclab run %s %s --race)", d.Name, l.Slug, d.Name)
+					}
 				}
 				if *cpu != "" || *repeat > 1 {
 					cpus := []int{runtime.GOMAXPROCS(0)}

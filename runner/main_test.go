@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +52,14 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		// [racebuild]: this test binary (the scripts' conclab) was built
+		// with -race, so demos that need the detector have it already.
+		Condition: func(cond string) (bool, error) {
+			if cond == "racebuild" {
+				return lesson.RaceEnabled, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("CONCLAB_STATE", filepath.Join(env.WorkDir, "progress.json"))
 			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))

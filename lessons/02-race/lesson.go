@@ -27,10 +27,11 @@ var Lesson = lesson.Lesson{
 			Racy:  true,
 		},
 		{
-			Name:  "detector",
-			Title: "The race detector's report, explained",
-			Claim: "built with -race, the same code gets a WARNING: DATA RACE naming both lines",
-			Run:   detector,
+			Name:      "detector",
+			Title:     "The race detector's report, explained",
+			Claim:     "built with -race, the same code gets a WARNING: DATA RACE naming both lines",
+			Run:       detector,
+			NeedsRace: true,
 		},
 		{
 			Name:  "mutex",

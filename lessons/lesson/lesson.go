@@ -43,6 +43,10 @@ type Demo struct {
 	// runner's --race, or go test -race) it runs in a child process so
 	// that the detector's report is shown, not fatal.
 	Racy bool
+	// NeedsRace marks a demo that shows the race detector itself: without
+	// it (no --race, not a -race build) the demo only says so, and asking
+	// for that one demo alone is a usage error.
+	NeedsRace bool
 	// Predict is an optional question that conclab present asks the
 	// class before the demo runs, e.g. "two goroutines add 1,000,000
 	// each; what will the counter show?". Answer (optional) is revealed
