@@ -1,0 +1,68 @@
+package runner_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/runner"
+)
+
+// runWidth calls conclab in-process, without a terminal, as if the
+// terminal were width columns wide.
+func runWidth(t *testing.T, width int, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	app := &runner.App{
+		Stdin:     strings.NewReader(""),
+		Stdout:    &out,
+		Stderr:    &errOut,
+		Getenv:    func(string) string { return "" },
+		Width:     width,
+		StatePath: filepath.Join(t.TempDir(), "progress.json"),
+		Solutions: os.DirFS(solutionsDir),
+	}
+	code := runner.Main(context.Background(), args, app)
+	require.Equal(t, 0, code, "conclab %v failed: %s", args, errOut.String())
+	return out.String()
+}
+
+// assertFits checks that every line of out fits in width columns, has no
+// trailing spaces and no markdown left over.
+func assertFits(t *testing.T, out string, width int) {
+	t.Helper()
+	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), width, "line %d is wider than %d columns: %q", i+1, width, line)
+		assert.Equal(t, strings.TrimRight(line, " \t"), line, "line %d has trailing spaces: %q", i+1, line)
+		assert.NotContains(t, line, "**", "line %d shows literal markdown: %q", i+1, line)
+	}
+}
+
+func TestListFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 60} {
+		out := runWidth(t, width, "list")
+		assertFits(t, out, width)
+		// Still one entry per number, in order, with the title after the slug,
+		// and continuation lines indented under the title column.
+		assert.Regexp(t, `(?m)^\s+1\s+goroutines\s+Goroutines`, out)
+		assert.Regexp(t, `(?m)^\s+12\s+servers\s+Concurrent servers`, out)
+		entry := regexp.MustCompile(`^  [ \d]\d  \S`)
+		continued := regexp.MustCompile(`^ {18}\S`)
+		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, " ") {
+				assert.True(t, entry.MatchString(line) || continued.MatchString(line),
+					"a line is either an entry or continues under the title column: %q", line)
+			}
+		}
+	}
+	// A short entry still fits on one line at 80 columns.
+	assert.Regexp(t, `(?m)^\s+1\s+counter\s+A counter safe for concurrent use \(lesson race\)$`, runWidth(t, 80, "list"))
+}
