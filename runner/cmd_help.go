@@ -31,13 +31,19 @@ func init() {
 				for _, c := range sortedCommands() {
 					usage := strings.TrimSpace(c.Name + " " + c.Args)
 					if len(usage) > 28 {
-						// A long usage gets a line of its own.
-						app.Printf("  %s\n  %-28s %s\n", usage, "", c.Summary)
-						continue
+						// A long usage gets a line (or more, indented) of its own.
+						app.Printf("  %s\n", strings.Join(wrapWords(usage, app.Width, 2, 4), "\n    "))
+						usage = ""
 					}
-					app.Printf("  %-28s %s\n", usage, c.Summary)
+					// The summary wraps under its own column, at 31.
+					summary := strings.Join(wrapWords(c.Summary, app.Width, 31, 31), "\n"+strings.Repeat(" ", 31))
+					app.Printf("  %-28s %s\n", usage, summary)
 				}
-				app.Printf("\nA lesson is named by number or slug (2 or race). Flags may come before or after\narguments. Colour only on a terminal; --no-color or NO_COLOR turn it off.\nRun `conclab help <command>` for a command's flags.\n")
+				app.Printf("\n")
+				for _, line := range wrapWords("A lesson is named by number or slug (2 or race). Flags may come before or after arguments. Colour only on a terminal; --no-color or NO_COLOR turn it off.", app.Width, 0, 0) {
+					app.Printf("%s\n", line)
+				}
+				app.Printf("Run `conclab help <command>` for a command's flags.\n")
 				return nil
 			}
 		},

@@ -28,7 +28,9 @@ func init() {
 				// the last one is shown again rather than nothing.
 				n := min(shown+1, len(ex.Hints))
 				app.Printf("%s\n", app.Theme.Heading(ex.ID()+": hint "+strconv.Itoa(n)+" of "+strconv.Itoa(len(ex.Hints))))
-				app.Printf("%s\n", ex.Hints[n-1])
+				for _, line := range wrapWords(ex.Hints[n-1], app.Width, 0, 0) {
+					app.Printf("%s\n", line)
+				}
 				if n == len(ex.Hints) {
 					app.Printf("%s\n", app.Theme.Dim("That was the last hint. conclab check "+ex.Slug+" tells you how close you are."))
 				} else {

@@ -66,3 +66,22 @@ func TestListFitsTheTerminal(t *testing.T) {
 	// A short entry still fits on one line at 80 columns.
 	assert.Regexp(t, `(?m)^\s+1\s+counter\s+A counter safe for concurrent use \(lesson race\)$`, runWidth(t, 80, "list"))
 }
+
+func TestHelpFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 60} {
+		out := runWidth(t, width, "help")
+		assertFits(t, out, width)
+		// Summaries still start in one column, at 31.
+		assert.Regexp(t, `(?m)^  list {25}list the lessons`, out)
+		assert.Contains(t, out, "grade exercises for CI")
+	}
+}
+
+func TestHintFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 60} {
+		out := runWidth(t, width, "hint", "counter")
+		assertFits(t, out, width)
+		// The hint's words are all there, only wrapped.
+		assert.Contains(t, strings.Join(strings.Fields(out), " "), "c.n++ is three steps (load, add, store).")
+	}
+}
