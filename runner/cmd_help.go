@@ -21,7 +21,7 @@ func init() {
 					cfs := flag.NewFlagSet("conclab "+cmd.Name, flag.ContinueOnError)
 					cfs.Bool("no-color", false, "no colour, even on a terminal (also: NO_COLOR)")
 					cmd.Setup(cfs)
-					commandHelp(app.Stdout, cmd, cfs)
+					commandHelp(app.Stdout, cmd, cfs, app.Width)
 					return nil
 				}
 				if len(args) > 1 {
@@ -32,7 +32,7 @@ func init() {
 					usage := strings.TrimSpace(c.Name + " " + c.Args)
 					if len(usage) > 28 {
 						// A long usage gets a line (or more, indented) of its own.
-						app.Printf("  %s\n", strings.Join(wrapWords(usage, app.Width, 2, 4), "\n    "))
+						app.Printf("  %s\n", strings.Join(wrapUsage(usage, app.Width, 2, 4), "\n    "))
 						usage = ""
 					}
 					// The summary wraps under its own column, at 31.

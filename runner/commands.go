@@ -78,7 +78,7 @@ func dispatch(ctx context.Context, args []string, app *App) error {
 		app.Theme = plainTheme()
 	}
 	if *help {
-		commandHelp(app.Stdout, cmd, fs)
+		commandHelp(app.Stdout, cmd, fs, app.Width)
 		return nil
 	}
 	return run(ctx, app, positional)
@@ -171,8 +171,10 @@ func flagNames(fs *flag.FlagSet) string {
 	return strings.Join(names, ", ")
 }
 
-func commandHelp(w io.Writer, cmd Command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: conclab %s %s\n\n%s\n\nflags:\n", cmd.Name, cmd.Args, cmd.Summary)
+func commandHelp(w io.Writer, cmd Command, fs *flag.FlagSet, width int) {
+	usage := strings.Join(wrapUsage("usage: conclab "+cmd.Name+" "+cmd.Args, width, 0, 4), "\n    ")
+	summary := strings.Join(wrapWords(cmd.Summary, width, 0, 0), "\n")
+	fmt.Fprintf(w, "%s\n\n%s\n\nflags:\n", usage, summary)
 	fs.VisitAll(func(f *flag.Flag) {
 		def := ""
 		// A usage that explains its own default (--delay's depends on the
@@ -180,6 +182,8 @@ func commandHelp(w io.Writer, cmd Command, fs *flag.FlagSet) {
 		if f.DefValue != "" && f.DefValue != "false" && !strings.Contains(f.Usage, "default") {
 			def = " (default " + f.DefValue + ")"
 		}
-		fmt.Fprintf(w, "  --%-12s %s%s\n", f.Name, f.Usage, def)
+		// Flag names take columns 2 to 16; usages wrap under column 17.
+		text := strings.Join(wrapWords(f.Usage+def, width, 17, 17), "\n"+strings.Repeat(" ", 17))
+		fmt.Fprintf(w, "  --%-12s %s\n", f.Name, text)
 	})
 }

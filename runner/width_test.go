@@ -85,3 +85,15 @@ func TestHintFitsTheTerminal(t *testing.T) {
 		assert.Contains(t, strings.Join(strings.Fields(out), " "), "c.n++ is three steps (load, add, store).")
 	}
 }
+
+func TestCommandHelpFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 60} {
+		for _, cmd := range []string{"grade", "run", "present", "diagnose", "check"} {
+			out := runWidth(t, width, "help", cmd)
+			assertFits(t, out, width)
+			// A flag stays with its value when a usage wraps.
+			assert.NotRegexp(t, `\[--\w+\n`, out, "help %s splits a flag from its value", cmd)
+		}
+		assert.Contains(t, runWidth(t, width, "help", "grade"), "[--out FILE]")
+	}
+}

@@ -30,3 +30,28 @@ func wrapWords(text string, width, used, indent int) []string {
 	}
 	return append(lines, line.String())
 }
+
+// wrapUsage wraps a command's usage like wrapWords, but keeps each
+// bracketed group ("[--out FILE]") whole, so a flag stays with its value.
+func wrapUsage(usage string, width, used, indent int) []string {
+	const glue = "\x1f" // holds a group together while wrapping; not a space to strings.Fields
+	var b strings.Builder
+	depth := 0
+	for _, r := range usage {
+		switch {
+		case r == '[' || r == '<':
+			depth++
+		case (r == ']' || r == '>') && depth > 0:
+			depth--
+		case r == ' ' && depth > 0:
+			b.WriteString(glue)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	lines := wrapWords(b.String(), width, used, indent)
+	for i := range lines {
+		lines[i] = strings.ReplaceAll(lines[i], glue, " ")
+	}
+	return lines
+}
