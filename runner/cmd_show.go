@@ -44,7 +44,15 @@ func showLesson(w io.Writer, app *App, l lesson.Lesson) error {
 	fmt.Fprint(w, text)
 	fmt.Fprintln(w, app.Theme.Heading("Demos"))
 	for _, d := range l.Demos {
-		fmt.Fprintf(w, "  %-22s %s\n", d.Name, d.Claim)
+		// Claims wrap under their own column, at 25; a long name gets a
+		// line of its own.
+		name := d.Name
+		if len(name) > 22 {
+			fmt.Fprintf(w, "  %s\n", name)
+			name = ""
+		}
+		claim := strings.Join(wrapWords(d.Claim, app.Width, 25, 25), "\n"+strings.Repeat(" ", 25))
+		fmt.Fprintf(w, "  %-22s %s\n", name, claim)
 	}
 	fmt.Fprintf(w, "  run them: conclab run %s [demo]\n", l.Slug)
 	if len(l.Exercises) > 0 {

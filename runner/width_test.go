@@ -97,3 +97,13 @@ func TestCommandHelpFitsTheTerminal(t *testing.T) {
 		assert.Contains(t, runWidth(t, width, "help", "grade"), "[--out FILE]")
 	}
 }
+
+func TestShowDemoListFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 60} {
+		out := runWidth(t, width, "show", "2")
+		demos := out[strings.Index(out, "\nDemos\n"):]
+		assertFits(t, demos, width)
+		// Every claim starts in one column, at 25.
+		assert.Regexp(t, `(?m)^  lost-update {12}two goroutines`, demos)
+	}
+}
