@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/glamour/styles"
 
 	"github.com/conclab/conclab/lessons"
 	"github.com/conclab/conclab/lessons/lesson"
@@ -62,15 +63,28 @@ func showLesson(w io.Writer, app *App, l lesson.Lesson) error {
 }
 
 // renderMarkdown renders markdown for a terminal of the given width, with
-// colour or without (the "notty" style keeps structure in plain text).
+// colour or without. Without colour it uses glamour's notty style with
+// plain-text emphasis (*strong*, _emphasis_) instead of its literal
+// markdown markers, and drops the spaces glamour pads every line with.
 func renderMarkdown(md string, width int, color bool) (string, error) {
-	style := "notty"
-	if color {
-		style = "dark"
+	opt := glamour.WithStandardStyle("dark")
+	if !color {
+		style := styles.NoTTYStyleConfig
+		style.Strong.BlockPrefix, style.Strong.BlockSuffix = "*", "*"
+		style.Emph.BlockPrefix, style.Emph.BlockSuffix = "_", "_"
+		opt = glamour.WithStyles(style)
 	}
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(min(width, 100)-2))
+	r, err := glamour.NewTermRenderer(opt, glamour.WithWordWrap(min(width, 100)-2))
 	if err != nil {
 		return "", err
 	}
-	return r.Render(md)
+	out, err := r.Render(md)
+	if err != nil || color {
+		return out, err
+	}
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
+		lines[i] = strings.TrimRight(line, " ")
+	}
+	return strings.Join(lines, "\n"), nil
 }

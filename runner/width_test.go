@@ -107,3 +107,15 @@ func TestShowDemoListFitsTheTerminal(t *testing.T) {
 		assert.Regexp(t, `(?m)^  lost-update {12}two goroutines`, demos)
 	}
 }
+
+func TestShowPipedIsPlainText(t *testing.T) {
+	for _, width := range []int{80, 60} {
+		for _, lesson := range []string{"1", "2", "5", "12"} {
+			out := runWidth(t, width, "show", lesson)
+			assertFits(t, out, width)
+			assert.NotContains(t, out, "\x1b[", "no escape codes without a terminal")
+		}
+	}
+	// Strong emphasis reads as plain-text emphasis, not markdown.
+	assert.Contains(t, strings.Join(strings.Fields(runWidth(t, 80, "show", "2")), " "), "is a *data race*.")
+}
