@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/conclab/conclab/lessons"
 	"github.com/conclab/conclab/lessons/lesson"
@@ -112,8 +113,15 @@ func runDemo(ctx context.Context, app *App, l lesson.Lesson, d lesson.Demo, o ru
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fmt.Fprintln(app.Stdout, app.Theme.Heading(fmt.Sprintf("── %s", d.Title))+app.Theme.Dim(fmt.Sprintf("   (conclab run %s %s)", l.Slug, d.Name)))
-	fmt.Fprintf(app.Stdout, "Claim: %s\n\n", d.Claim)
+	// The title and the command that reruns the demo share a line when
+	// they fit; otherwise the command goes under the title.
+	title, rerun := "── "+d.Title, fmt.Sprintf("(conclab run %s %s)", l.Slug, d.Name)
+	sep := "   "
+	if utf8.RuneCountInString(title+sep+rerun) > app.Width {
+		sep = "\n   "
+	}
+	fmt.Fprintln(app.Stdout, app.Theme.Heading(title)+app.Theme.Dim(sep+rerun))
+	fmt.Fprintf(app.Stdout, "%s\n\n", strings.Join(wrapWords("Claim: "+d.Claim, app.Width, 0, 7), "\n       "))
 	s := lesson.NewStage(lesson.Options{
 		Out:     app.Stdout,
 		Theme:   app.Theme,
