@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -74,10 +75,8 @@ func resetExercise(app *App, root string, ex exercises.Exercise, now time.Time) 
 			app.Printf("%s is already the untouched stub: nothing to save.\n", relPath(path))
 			continue
 		} else if err == nil {
-			// The backup's name does not end in .go, so that it does not
-			// join the package's build.
-			backup := path + "." + stamp + ".bak"
-			if err := os.WriteFile(backup, old, 0o644); err != nil {
+			backup, err := saveBackup(path, stamp, old)
+			if err != nil {
 				return fmt.Errorf("saving a backup of %s: %w", f, err)
 			}
 			app.Printf("Saved your %s as %s\n", f, relPath(backup))
@@ -99,6 +98,45 @@ func resetExercise(app *App, root string, ex exercises.Exercise, now time.Time) 
 		app.Printf("%s stays marked solved in your progress; conclab check %s grades the stub now.\n", ex.Slug, ex.Slug)
 	}
 	return nil
+}
+
+// saveBackup writes data to a new file beside path and returns its
+// name: path.STAMP.bak, or path.STAMP-2.bak, -3, ... when two resets
+// fall in the same second. The name does not end in .go, so that the
+// backup does not join the package's build. A backup never replaces a
+// file (it is created with O_EXCL), and it is on disk (synced) before
+// reset goes on to overwrite the learner's file.
+func saveBackup(path, stamp string, data []byte) (string, error) {
+	for n := 1; n <= 1000; n++ {
+		name := path + "." + stamp + ".bak"
+		if n > 1 {
+			name = fmt.Sprintf("%s.%s-%d.bak", path, stamp, n)
+		}
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, err = f.Write(data)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(name) // a partial backup would pass for a whole one
+			return "", err
+		}
+		if d, err := os.Open(filepath.Dir(name)); err == nil {
+			_ = d.Sync() // the backup's name, too, survives a crash
+			d.Close()
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("%s has too many backups from %s", filepath.Base(path), stamp)
 }
 
 func relPath(p string) string {
