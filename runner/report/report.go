@@ -51,12 +51,13 @@ func Write(w io.Writer, format string, res *grade.Result, opts Options) error {
 func JSON(w io.Writer, res *grade.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(res)
+	return enc.Encode(sanitized(res))
 }
 
 // Text writes res for people: a line per exercise with its verdict and
 // points, then for each failure what went wrong, where, and the hint.
 func Text(w io.Writer, res *grade.Result, opts Options) error {
+	res = sanitized(res) // before the theme adds escapes of its own
 	th := opts.Theme
 	if th == nil {
 		th = lesson.Plain{}
@@ -199,6 +200,7 @@ type junitFailure struct {
 // every test of the exercise (none of them could run); any other failure
 // is a <failure> carrying the verdict as its type.
 func JUnit(w io.Writer, res *grade.Result) error {
+	res = sanitized(res)
 	all := junitSuites{Name: "conclab", Time: secs(res.Duration)}
 	for _, e := range res.Exercises {
 		s := junitSuite{Name: fmt.Sprintf("%02d-%s", e.Number, e.Slug), Time: secs(e.Duration)}
@@ -264,11 +266,12 @@ func explanation(e *grade.ExerciseResult) string {
 	return clean(b.String())
 }
 
-// clean drops what XML 1.0 cannot carry (a submission may print any
-// bytes), which would make the whole report unreadable.
+// clean drops what XML 1.0 cannot carry, which would make the whole
+// report unreadable. The report's strings are Sanitize'd already: this
+// is the XML writer's own guarantee.
 func clean(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r != 0xFFFE && r != 0xFFFF && r != 0xFFFD {
+		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r != 0xFFFE && r != 0xFFFF {
 			return r
 		}
 		return -1
@@ -282,6 +285,7 @@ func secs(s float64) string { return fmt.Sprintf("%.3f", s) }
 // failed exercise without a location, so the failure shows on the pull
 // request's diff.
 func GitHub(w io.Writer, res *grade.Result) error {
+	res = sanitized(res)
 	var b strings.Builder
 	for _, e := range res.Exercises {
 		if e.Verdict == grade.Pass {
