@@ -33,6 +33,15 @@ type Exercise struct {
 	// Files are the file names (in Dir) that the learner edits and a
 	// submission may supply; every other file comes from the catalog.
 	Files []string
+	// Imports are the import paths that the learner's files may use;
+	// the grader's policy (runner/grade/policy) refuses every other
+	// import before it builds anything. The list covers the stub, the
+	// reference solution, the wrong solutions and the other correct
+	// designs a learner may reasonably choose, and no more: each
+	// package is a capability given to code that runs inside the
+	// grader's test process ("os" is the file system, "net" the
+	// network).
+	Imports []string
 	// Hints are three progressive hints, from a nudge to nearly the answer.
 	Hints [3]string
 	// Points per top-level test function; tests not listed count 1.

@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var chat = Exercise{
-	Number: 11,
-	Slug:   "chat",
-	Title:  "A TCP chat hub",
-	Lesson: "servers",
-	Files:  []string{"chat.go"},
+	Number:  11,
+	Slug:    "chat",
+	Title:   "A TCP chat hub",
+	Lesson:  "servers",
+	Files:   []string{"chat.go"},
+	Imports: []string{"bufio", "bytes", "context", "errors", "fmt", "io", "maps", "net", "slices", "strings", "sync", "sync/atomic", "time", "unicode", "unicode/utf8"},
 	Hints: [3]string{
 		"Who writes to a client's connection? If the goroutine that broadcasts writes to every connection itself, one client that does not read stops it, and the lock it holds stops everyone. Each client needs its own writer.",
 		"Keep members in a map guarded by a mutex. Per member: a buffered channel of lines and a writer goroutine that ranges over it and writes with a deadline. Broadcast with a non-blocking send (select with default); if the outbox is full, drop that member. A WaitGroup counts every goroutine so Shutdown can wait for them.",

@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var counter = Exercise{
-	Number: 1,
-	Slug:   "counter",
-	Title:  "A counter safe for concurrent use",
-	Lesson: "race",
-	Files:  []string{"counter.go"},
+	Number:  1,
+	Slug:    "counter",
+	Title:   "A counter safe for concurrent use",
+	Lesson:  "race",
+	Files:   []string{"counter.go"},
+	Imports: []string{"sync", "sync/atomic"},
 	Hints: [3]string{
 		"c.n++ is three steps (load, add, store). When two goroutines do them at the same time, one store overwrites the other. Every method that touches the count, Value included, must be protected.",
 		"Give Counter a sync.Mutex next to the count and hold it in Inc, Add and Value; or keep the count in an atomic.Int64 and use its Add and Load (never a Load followed by a Store).",

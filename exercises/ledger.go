@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var ledger = Exercise{
-	Number: 2,
-	Slug:   "ledger",
-	Title:  "Two balances that move together",
-	Lesson: "mutex",
-	Files:  []string{"ledger.go"},
+	Number:  2,
+	Slug:    "ledger",
+	Title:   "Two balances that move together",
+	Lesson:  "mutex",
+	Files:   []string{"ledger.go"},
+	Imports: []string{"errors", "fmt", "sync", "sync/atomic"},
 	Hints: [3]string{
 		"The rule to protect is A+B == total, and it spans both fields. Anything that lets another goroutine look between 'A changed' and 'B changed' breaks it, even when every single field access is safe.",
 		"Use one sync.Mutex for both balances. Move must check the funds, take from one side and pay the other all while holding it; Audit must read both while holding it. Two locks, or unlocking in between, is not enough.",

@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var limiter = Exercise{
-	Number: 5,
-	Slug:   "limiter",
-	Title:  "Many jobs, at most N at once, first error cancels",
-	Lesson: "semaphore",
-	Files:  []string{"limiter.go"},
+	Number:  5,
+	Slug:    "limiter",
+	Title:   "Many jobs, at most N at once, first error cancels",
+	Lesson:  "semaphore",
+	Files:   []string{"limiter.go"},
+	Imports: []string{"context", "errors", "fmt", "sync", "sync/atomic", "golang.org/x/sync/errgroup", "golang.org/x/sync/semaphore"},
 	Hints: [3]string{
 		"Three things to track: how many jobs run right now (at most limit), where each result goes (its index, not the order of finishing), and whether to stop (a context you cancel). Which channel can count running jobs for you?",
 		"A buffered channel of capacity limit is a semaphore: send to take a slot before starting a job, receive to give it back when the job is done. Derive ctx, cancel := context.WithCancel(ctx); on the first error remember it (under a mutex) and cancel before giving the slot back. Wait for every started goroutine with a WaitGroup before returning. errgroup.WithContext with SetLimit does most of this, but check ctx before calling each job.",

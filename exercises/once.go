@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var once = Exercise{
-	Number: 9,
-	Slug:   "once",
-	Title:  "Lazy initialization, exactly once",
-	Lesson: "once",
-	Files:  []string{"once.go"},
+	Number:  9,
+	Slug:    "once",
+	Title:   "Lazy initialization, exactly once",
+	Lesson:  "once",
+	Files:   []string{"once.go"},
+	Imports: []string{"errors", "fmt", "sync", "sync/atomic"},
 	Hints: [3]string{
 		"Checking 'is it built yet?' and then building is two steps; another goroutine can run between them. Both the check and the build must happen as one step, and the callers that lose must wait for the winner.",
 		"sync.Once does exactly that: Do runs its function once and makes every other Do wait until it has returned. Keep the value and the error in the Lazy next to the sync.Once, and set both inside Do.",

@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var pipeline = Exercise{
-	Number: 10,
-	Slug:   "pipeline",
-	Title:  "A pipeline that stops early and leaks nothing",
-	Lesson: "context",
-	Files:  []string{"pipeline.go"},
+	Number:  10,
+	Slug:    "pipeline",
+	Title:   "A pipeline that stops early and leaks nothing",
+	Lesson:  "context",
+	Files:   []string{"pipeline.go"},
+	Imports: []string{"context", "errors", "fmt", "sync", "sync/atomic"},
 	Hints: [3]string{
 		"A goroutine blocked on `out <- v` stays blocked forever if the reader has gone. Every send and every receive in a stage needs a way out.",
 		"Put each send and receive in a select with a second case, `<-ctx.Done()`, that returns (closing the channel with defer). First makes its own context with context.WithCancel(ctx) and defers cancel(): returning is then what stops the stages.",

@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var rwstore = Exercise{
-	Number: 3,
-	Slug:   "rwstore",
-	Title:  "A store for many readers and one writer at a time",
-	Lesson: "rwmutex",
-	Files:  []string{"rwstore.go"},
+	Number:  3,
+	Slug:    "rwstore",
+	Title:   "A store for many readers and one writer at a time",
+	Lesson:  "rwmutex",
+	Files:   []string{"rwstore.go"},
+	Imports: []string{"maps", "sync", "sync/atomic"},
 	Hints: [3]string{
 		"Readers only look, so any number of them may be inside View together; a writer changes the map, so it must be alone: no reader and no other writer. One kind of lock offers exactly these two modes.",
 		"Keep the map next to a sync.RWMutex. View takes the read lock (RLock/RUnlock) around the call to fn; Update takes the write lock (Lock/Unlock) around its call to fn. Hold the lock for the whole call to fn, not just while fetching the map.",

@@ -3,11 +3,12 @@ package exercises
 import "time"
 
 var transfer = Exercise{
-	Number: 4,
-	Slug:   "transfer",
-	Title:  "Transfers between accounts that never deadlock",
-	Lesson: "deadlock",
-	Files:  []string{"transfer.go"},
+	Number:  4,
+	Slug:    "transfer",
+	Title:   "Transfers between accounts that never deadlock",
+	Lesson:  "deadlock",
+	Files:   []string{"transfer.go"},
+	Imports: []string{"cmp", "errors", "fmt", "sync", "sync/atomic"},
 	Hints: [3]string{
 		"A transfer needs both accounts' locks. Picture Tom->Jack and Jack->Tom starting at the same moment, each locking its payer first: who holds what, and who waits for whom? Then picture Transfer(a, a, 1).",
 		"Break the circular wait: lock the two accounts in one global order that does not depend on the direction, e.g. the lower ID first. Handle from == to before locking anything (a Mutex locked twice by the same goroutine waits forever). Check the funds only once both locks are held, and lock in Balance too.",
