@@ -26,6 +26,9 @@ type Goroutine struct {
 	// CreatedByGoroutine is the goroutine that ran that go statement
 	// (Go 1.21+ prints it), 0 if unknown.
 	CreatedByGoroutine int
+	// Leaked: the runtime's goroutine leak profile proved that nothing
+	// still able to run can ever wake it ("[chan send (leaked)]").
+	Leaked bool
 }
 
 // The answers of Goroutine.WaitingOn for a blocked goroutine.
@@ -195,6 +198,10 @@ func ParseDump(text string) []Goroutine {
 func newGoroutine(id, bracket string) *Goroutine {
 	g := &Goroutine{}
 	g.ID, _ = strconv.Atoi(id)
+	if strings.Contains(bracket, " (leaked)") {
+		g.Leaked = true
+		bracket = strings.ReplaceAll(bracket, " (leaked)", "")
+	}
 	parts := strings.Split(bracket, ", ")
 	g.State = parts[0]
 	for _, p := range parts[1:] {

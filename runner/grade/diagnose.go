@@ -6,16 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -25,28 +20,42 @@ import (
 type DiagnoseOptions struct {
 	Dir      string   // where to run go (a folder inside the module)
 	Patterns []string // package patterns; "./..." if none
-	// Count runs each test this many times: some races and deadlocks
-	// show only in a few runs of ten.
+	// Count runs each test this many times (per CPU value): some races
+	// and deadlocks show only in a few runs of ten.
 	Count int
-	// Timeout bounds one test binary (go test -timeout); a deadlocked
-	// test ends there, with the goroutine dump that explains it.
+	// CPU lists GOMAXPROCS values to run the tests with (go test -cpu);
+	// some bugs show at one value only. Empty: the default.
+	CPU []int
+	// Timeout bounds one test binary (go test -timeout): a test that
+	// hangs without being provably stuck ends there, with the goroutine
+	// dump that explains it.
 	Timeout time.Duration
 	// LockOrder runs the tests a second time with sync.Mutex and
 	// sync.RWMutex swapped for github.com/sasha-s/go-deadlock's, which
 	// reports locks taken in inconsistent orders even when this run did
-	// not deadlock. It needs go-deadlock in the module's go.mod.
+	// not deadlock. The module's go.mod is not touched: a temporary copy
+	// that requires go-deadlock is used (go test -modfile).
 	LockOrder bool
+	// Noise adds this many runs with yields and short random delays
+	// injected at the package's synchronisation points (see package
+	// noise), each with its own seed, printed with what it found.
+	Noise int
+	// Seed, if not zero, is the first noise run's seed (to rerun one).
+	Seed      uint64
+	Watchdog  time.Duration // see Options.Watchdog
 	Deadline  time.Duration // the whole run; 10 minutes if zero
 	OutputCap int
 	Log       io.Writer
 }
 
-// deadlockModule is the lock-order checker swapped in by DiagnoseOptions.LockOrder.
+// deadlockModule is the lock-order checker swapped in by
+// DiagnoseOptions.LockOrder, at the version conclab itself is tested with.
 const deadlockModule = "github.com/sasha-s/go-deadlock"
 
 // listedPackage is what `go list -json` says about a package.
 type listedPackage struct {
 	ImportPath   string
+	Name         string
 	Dir          string
 	GoFiles      []string
 	TestGoFiles  []string
@@ -59,9 +68,11 @@ type listedPackage struct {
 }
 
 // Diagnose runs the tests of any Go packages with the grading engine and
-// explains what went wrong in each: races, deadlocks (and, with
-// LockOrder, lock-order inversions that did not deadlock this time),
-// leaks, timeouts. Every test that ran must pass.
+// explains what went wrong in each: races, deadlocks and leaks (proven by
+// the runtime's goroutine leak profile where the toolchain has it, with
+// no goleak needed), lock-order inversions that did not deadlock this
+// time (LockOrder), timeouts and panics, all of them side by side. Every
+// test that ran must pass.
 func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 	if opts.Count <= 0 {
 		opts.Count = 1
@@ -94,10 +105,8 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
 	defer cancel()
 
-	var paths []string
 	modDirs := map[string]bool{}
 	for _, p := range pkgs {
-		paths = append(paths, p.ImportPath)
 		if p.Module != nil {
 			modDirs[p.Module.Dir] = true
 		}
@@ -111,36 +120,93 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 		return false
 	}
 	gopts := Options{Root: opts.Dir, OutputCap: opts.OutputCap, Own: own, tmp: tmp}
-	x := NewExecution(opts.OutputCap)
+	overlay, paths, err := diagnoseCensus(pkgs, tmp, opts.Watchdog)
+	if err != nil {
+		return nil, err
+	}
 	args := []string{"-race", "-count=" + strconv.Itoa(opts.Count), "-timeout", opts.Timeout.String()}
-	if err := GoTest(ctx, opts.Dir, nil, tmp, paths, args, x, opts.Log); err != nil {
+	if len(opts.CPU) > 0 {
+		args = append(args, "-cpu", cpuList(opts.CPU))
+	}
+	x := NewExecution(opts.OutputCap)
+	inv := invocation{dir: opts.Dir, overlay: overlay, tmp: tmp, pkgs: paths, args: args, env: leakProfileEnv(), log: opts.Log}
+	if err := goTest(ctx, inv, x); err != nil {
 		return nil, err
 	}
 	byPath := map[string]*ExerciseResult{}
 	for i, p := range pkgs {
-		er := &ExerciseResult{Number: i + 1, Slug: p.ImportPath, Title: "tests of " + p.ImportPath}
+		er := &ExerciseResult{Number: i + 1, Slug: p.ImportPath, Title: "tests of " + p.ImportPath, censusName: censusTest}
 		Finish(er, x.Packages[p.ImportPath], gopts)
 		byPath[p.ImportPath] = er
 		res.Exercises = append(res.Exercises, er)
 	}
 
-	if opts.LockOrder {
-		lockOrder(ctx, opts, pkgs, tmp, byPath, gopts)
-		paths := relativePaths(gopts)
-		for _, er := range res.Exercises {
-			er.rewritePaths(paths) // what the second run added
-		}
+	if opts.LockOrder && ctx.Err() == nil {
+		lockOrder(ctx, opts, pkgs, overlay, tmp, byPath, gopts)
+	}
+	if opts.Noise > 0 && ctx.Err() == nil {
+		scheduleNoise(ctx, opts, pkgs, overlay, tmp, byPath, gopts)
+	}
+	paths2 := relativePaths(gopts)
+	for _, er := range res.Exercises {
+		er.rewritePaths(paths2) // what the later runs added
 	}
 	res.Duration = time.Since(res.Started).Seconds()
 	res.Passed = true
 	for _, er := range res.Exercises {
-		res.Points += er.Points
-		res.MaxPoints += er.MaxPoints
+		// A diagnosis has findings, not points.
+		er.Points, er.MaxPoints = 0, 0
+		for _, t := range er.Tests {
+			t.Points, t.MaxPoints = 0, 0
+		}
 		if er.Verdict != Pass && er.Verdict != NoTests {
 			res.Passed = false
 		}
 	}
 	return res, nil
+}
+
+func cpuList(cpus []int) string {
+	parts := make([]string, len(cpus))
+	for i, c := range cpus {
+		parts[i] = strconv.Itoa(c)
+	}
+	return strings.Join(parts, ",")
+}
+
+// diagnoseCensus lays the census test file into every package with
+// tests (through the overlay: nothing on disk changes), so that leaks
+// are found in packages that do not use goleak, and deadlocks are proven
+// as they happen.
+func diagnoseCensus(pkgs []listedPackage, tmp string, watchdog time.Duration) (overlay map[string]string, paths []string, err error) {
+	overlay = map[string]string{}
+	for i, p := range pkgs {
+		paths = append(paths, p.ImportPath)
+		tests := map[string][]byte{}
+		for _, name := range append(append([]string(nil), p.TestGoFiles...), p.XTestGoFiles...) {
+			b, err := os.ReadFile(filepath.Join(p.Dir, name))
+			if err != nil {
+				return nil, nil, err
+			}
+			tests[name] = b
+		}
+		var ownDirs []string
+		if p.Module != nil {
+			ownDirs = append(ownDirs, p.Module.Dir+string(filepath.Separator))
+		} else {
+			ownDirs = append(ownDirs, p.Dir+string(filepath.Separator))
+		}
+		src, _, err := census(tests, censusConfig{Own: ownDirs, Watchdog: watchdog})
+		if err != nil {
+			continue // no test files that parse: go test says why
+		}
+		f := filepath.Join(tmp, fmt.Sprintf("census-%d.go", i))
+		if err := os.WriteFile(f, src, 0o644); err != nil {
+			return nil, nil, err
+		}
+		overlay[filepath.Join(p.Dir, censusFile)] = f
+	}
+	return overlay, paths, nil
 }
 
 func listPackages(ctx context.Context, dir string, patterns []string) ([]listedPackage, error) {
@@ -173,16 +239,18 @@ func listPackages(ctx context.Context, dir string, patterns []string) ([]listedP
 
 // lockOrder runs the tests again with go-deadlock's Mutex and RWMutex in
 // place of package sync's (through an overlay: no file on disk changes)
-// and adds what it reports to each package's result.
-func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, tmp string, byPath map[string]*ExerciseResult, gopts Options) {
-	overlay := map[string]string{}
+// and adds what it reports to each package's result. A module whose
+// go.mod does not require go-deadlock is built with a temporary copy of
+// its go.mod and go.sum that do (go test -modfile): the module's own
+// files stay as they are.
+func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, census map[string]string, tmp string, byPath map[string]*ExerciseResult, gopts Options) {
+	overlay := maps.Clone(census)
 	var paths []string
 	dirs := map[string]string{}
+	modfile := ""
 	for _, p := range pkgs {
 		dirs[p.ImportPath] = p.Dir
-		if p.Module == nil || !requires(p.Module.GoMod, deadlockModule) {
-			byPath[p.ImportPath].Notes = append(byPath[p.ImportPath].Notes,
-				"lock-order check skipped: "+deadlockModule+" is not in the module's go.mod (go get it to enable)")
+		if p.Module == nil {
 			continue
 		}
 		swapped := false
@@ -202,16 +270,38 @@ func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, 
 				swapped = true
 			}
 		}
-		if swapped {
-			paths = append(paths, p.ImportPath)
+		if !swapped {
+			continue
 		}
+		dst := filepath.Join(tmp, fmt.Sprintf("lockorder-%d-config.go", len(overlay)))
+		if os.WriteFile(dst, deadlockConfig(p.Name, deadlockWait), 0o644) == nil {
+			overlay[filepath.Join(p.Dir, deadlockConfigFile)] = dst
+		}
+		if !requires(p.Module.GoMod, deadlockModule) && modfile == "" {
+			mf, err := deadlockModfile(p.Module.GoMod, tmp)
+			if err != nil {
+				byPath[p.ImportPath].Notes = append(byPath[p.ImportPath].Notes, "lock-order check skipped: "+err.Error())
+				continue
+			}
+			modfile = mf
+		}
+		paths = append(paths, p.ImportPath)
 	}
 	if len(paths) == 0 {
 		return
 	}
 	x := NewExecution(opts.OutputCap)
 	args := []string{"-count=" + strconv.Itoa(opts.Count), "-timeout", opts.Timeout.String(), "-vet=off"}
-	if err := GoTest(ctx, opts.Dir, overlay, tmp, paths, args, x, opts.Log); err != nil {
+	if len(opts.CPU) > 0 {
+		args = append(args, "-cpu", cpuList(opts.CPU))
+	}
+	inv := invocation{dir: opts.Dir, overlay: overlay, modfile: modfile, tmp: tmp, pkgs: paths, args: args, env: leakProfileEnv(), log: opts.Log}
+	if modfile != "" {
+		// -modfile does not mix with a go.work, and a vendor folder would
+		// lack go-deadlock.
+		inv.env = append(inv.env, "GOWORK=off", "GOFLAGS=-mod=mod")
+	}
+	if err := goTest(ctx, inv, x); err != nil {
 		return
 	}
 	src := sources{own: gopts.Own, root: opts.Dir, seen: map[string]bool{}}
@@ -220,133 +310,33 @@ func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, 
 		if p == nil {
 			continue
 		}
+		if p.BuildFailed {
+			er.Notes = append(er.Notes, "lock-order check skipped: the package did not build with go-deadlock: "+firstDiagnostic(p.Build.Kept()))
+			continue
+		}
 		text := p.Output.Kept()
 		for _, name := range p.TestOrder {
 			text += p.Tests[name].Output.Kept()
 		}
-		lines, locs := explainLockOrder(text, dirs[path], src)
-		if len(lines) == 0 {
+		findings := explainLockOrder(text, dirs[path], src)
+		if len(findings) == 0 {
 			continue
 		}
-		if er.Verdict == Pass || er.Verdict == NoTests || er.Verdict == Fail {
-			er.Verdict = Deadlock
-			er.Message = "lock-order inversion: two goroutines take the same locks in opposite orders (found by go-deadlock; this run did not deadlock, a later one can)"
-			er.Points = 0
-			er.Hint = 1
+		for _, f := range findings {
+			if er.Verdict == Pass || er.Verdict == NoTests || er.Verdict == Fail || er.Verdict == Leak {
+				er.Verdict, er.Message = Deadlock, f.message
+			}
+			er.Explanation = append(er.Explanation, f.lines...)
+			// Shown as the first run's are, so that the same line merges.
+			rewriteLocations(f.locs, relativePaths(gopts))
+			er.Locations = sortLocations(append(er.Locations, f.locs...))
 		}
-		er.Explanation = append(er.Explanation, lines...)
-		// Shown as the first run's are, so that the same line merges.
-		rewriteLocations(locs, relativePaths(gopts))
-		er.Locations = sortLocations(append(er.Locations, locs...))
+		er.Hint = 1
 	}
 }
 
+// requires reports whether the go.mod file gomod requires module.
 func requires(gomod, module string) bool {
 	b, err := os.ReadFile(gomod)
 	return err == nil && bytes.Contains(b, []byte(module+" "))
-}
-
-// swapLocks rewrites a Go file's sync.Mutex and sync.RWMutex to
-// go-deadlock's. Every line keeps its number (the import joins the package
-// clause's line; a use of sync that keeps the import alive goes at the
-// end), so that explanations point at the real lines.
-func swapLocks(src []byte) ([]byte, bool) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, false
-	}
-	syncName := ""
-	for _, imp := range f.Imports {
-		if imp.Path.Value == `"sync"` {
-			syncName = "sync"
-			if imp.Name != nil {
-				syncName = imp.Name.Name
-			}
-		}
-	}
-	if syncName == "" || syncName == "_" || syncName == "." {
-		return nil, false
-	}
-	var offsets []int
-	ast.Inspect(f, func(n ast.Node) bool {
-		sel, ok := n.(*ast.SelectorExpr)
-		if !ok {
-			return true
-		}
-		if id, ok := sel.X.(*ast.Ident); ok && id.Name == syncName && (sel.Sel.Name == "Mutex" || sel.Sel.Name == "RWMutex") {
-			offsets = append(offsets, fset.Position(id.Pos()).Offset)
-		}
-		return true
-	})
-	if len(offsets) == 0 {
-		return nil, false
-	}
-	sort.Ints(offsets)
-	var out bytes.Buffer
-	last := 0
-	pkgEnd := fset.Position(f.Name.End()).Offset
-	for _, off := range offsets {
-		if last <= pkgEnd && pkgEnd <= off {
-			out.Write(src[last:pkgEnd])
-			out.WriteString(`; import conclabdeadlock "` + deadlockModule + `"`)
-			last = pkgEnd
-		}
-		out.Write(src[last:off])
-		out.WriteString("conclabdeadlock")
-		last = off + len(syncName)
-	}
-	out.Write(src[last:])
-	fmt.Fprintf(&out, "\nvar _ = %s.NewCond // keeps the import of sync used\n", syncName)
-	return out.Bytes(), true
-}
-
-// deadlockFrame is a line of go-deadlock's stacks: "file.go:12 pkg.Func code".
-var deadlockFrame = regexp.MustCompile(`(?m)^(\S+\.go):(\d+) (\S+)`)
-
-// explainLockOrder reads go-deadlock's "Inconsistent locking" and
-// "Recursive locking" reports: for each, the lock operations of the two
-// orders, at the learner's lines.
-func explainLockOrder(text, dir string, src sources) ([]string, []Location) {
-	var lines []string
-	var locs []Location
-	for _, report := range strings.Split(text, "POTENTIAL DEADLOCK:")[1:] {
-		kind := strings.TrimSpace(strings.SplitN(report, "\n", 2)[0])
-		var places []string
-		funcs := map[string]bool{}
-		for _, section := range strings.Split(report, "\n\n") {
-			m := deadlockFrame.FindStringSubmatch(section)
-			if m == nil {
-				continue
-			}
-			file := m[1]
-			if !filepath.IsAbs(file) {
-				file = filepath.Join(dir, file) // the test binary runs in its package's folder
-			}
-			n, _ := strconv.Atoi(m[2])
-			if real, ok := src.learner(file); ok {
-				locs = append(locs, location(real, n, "lock taken here ("+funcName(m[3])+")"))
-				funcs[m[3]] = true
-				if place := fmt.Sprintf("%s:%d (%s)", filepath.Base(file), n, funcName(m[3])); !slices.Contains(places, place) {
-					places = append(places, place)
-				}
-			}
-		}
-		switch {
-		case strings.HasPrefix(kind, "Inconsistent locking"):
-			lines = append(lines, "lock-order inversion: one goroutine took two locks in one order, another in the opposite order; run together they wait for each other (a wait-for cycle)")
-		case strings.HasPrefix(kind, "Recursive locking"):
-			lines = append(lines, "recursive locking: a goroutine locks a mutex it already holds: it locked it before without unlocking it (a missing Unlock, or a method that locks a lock its caller holds: Go's locks are not reentrant)")
-		default:
-			lines = append(lines, "go-deadlock: "+kind)
-		}
-		if len(places) > 0 {
-			line := "  the locks are taken at " + strings.Join(places, " and ")
-			if len(funcs) == 1 {
-				line += ": the same function, called with its arguments swapped, takes them in the other order; take such locks in one fixed order"
-			}
-			lines = append(lines, line)
-		}
-	}
-	return lines, locs
 }

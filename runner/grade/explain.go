@@ -12,7 +12,9 @@ import (
 )
 
 // explain fills in er's explanation and locations from what go test
-// printed, pointing at the learner's own lines.
+// printed, pointing at the learner's own lines: every finding, side by
+// side (a run can race, hang and leak at once); the verdict is the most
+// severe of them.
 func explain(er *ExerciseResult, opts Options) {
 	if er.Verdict == Pass {
 		return
@@ -26,22 +28,30 @@ func explain(er *ExerciseResult, opts Options) {
 			if t.Verdict == Pass {
 				continue
 			}
-			lines, locs := explainOutput(t.Verdict, t.Output, src)
+			lines, locs := explainFindings(t.Output, src)
 			t.Locations = locs
 			er.Explanation = append(er.Explanation, prefixFirst(t.Name+": ", lines)...)
 			er.Locations = append(er.Locations, locs...)
 		}
-		if len(er.Explanation) == 0 {
-			lines, locs := explainOutput(er.Verdict, er.Output, src)
-			er.Explanation, er.Locations = lines, locs
-		}
+		// What no test printed: a fatal error or goleak's report after
+		// the tests, in the package's own output.
+		lines, locs := explainFindings(er.packageOutput, src)
+		er.Explanation = append(er.Explanation, lines...)
+		er.Locations = append(er.Locations, locs...)
 		// A test's own deadline, unlike go test's -timeout, prints no
 		// goroutines: the census, taken after the tests, shows who is
-		// still stuck in the learner's code and where.
-		if er.census != "" && (er.Verdict == Deadlock || er.Verdict == Leak || er.Verdict == Timeout || er.Verdict == Fail) {
-			lines, locs := explainBlocked(er.census, src, er.Verdict == Leak)
+		// still stuck and where.
+		for _, part := range []struct{ marker, intro string }{
+			{censusLeaked, "after the tests, goroutines that can never wake (proven by the runtime's goroutine leak profile):"},
+			{censusMarker, "after the tests, goroutines of your code still running:"},
+		} {
+			text := section(er.census, part.marker, censusLeaked, censusMarker, censusDone)
+			if text == "" {
+				continue
+			}
+			lines, locs := explainBlocked(text, src, true)
 			if len(lines) > 0 {
-				er.Explanation = append(er.Explanation, "after the tests, goroutines still in your code:")
+				er.Explanation = append(er.Explanation, part.intro)
 				for _, l := range lines {
 					er.Explanation = append(er.Explanation, "  "+l)
 				}
@@ -51,6 +61,102 @@ func explain(er *ExerciseResult, opts Options) {
 	}
 	er.Locations = sortLocations(er.Locations)
 	er.Hint = 1
+}
+
+// section is the text after the first start marker in text, up to the
+// next of the ends (or the end of text); "" when start is not there.
+func section(text, start string, ends ...string) string {
+	_, rest, ok := strings.Cut(text, start)
+	if !ok {
+		return ""
+	}
+	if _, after, ok := strings.Cut(rest, "\n"); ok {
+		rest = after // the marker's own line
+	}
+	cut := len(rest)
+	for _, e := range ends {
+		if i := strings.Index(rest, e); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	return rest[:cut]
+}
+
+// explainFindings explains everything a test's output shows: data races,
+// the watchdog's proof of a deadlock or a timeout's goroutine dump, and a
+// panic or fatal error.
+func explainFindings(out string, src sources) ([]string, []Location) {
+	var lines []string
+	var locs []Location
+	add := func(l []string, lc []Location) {
+		lines = append(lines, l...)
+		locs = append(locs, lc...)
+	}
+	if strings.Contains(out, "WARNING: DATA RACE") {
+		add(explainRaces(out, src))
+	}
+	switch {
+	case strings.Contains(out, watchdogProof):
+		stuck, earlier := splitProof(traceback.ParseDump(section(out, watchdogProof, watchdogEnd)))
+		if l, lc := explainGoroutines(stuck, src, false); len(l) > 0 {
+			add([]string{"deadlock, proven by the runtime's goroutine leak profile: nothing running can ever wake these goroutines:"}, nil)
+			add(indent(l), lc)
+		}
+		if l, lc := explainGoroutines(earlier, src, true); len(l) > 0 {
+			add([]string{"also stuck for ever, left behind by an earlier test (a leak):"}, nil)
+			add(indent(l), lc)
+		}
+	case strings.Contains(out, "panic: test timed out"), strings.Contains(out, "all goroutines are asleep"):
+		l, lc := explainBlocked(out, src, false)
+		if len(l) > 0 {
+			add([]string{"timed out; the goroutine dump shows, in your code:"}, nil)
+			add(indent(l), lc)
+		}
+	case strings.Contains(out, "panic: "), strings.Contains(out, "fatal error: "):
+		add(explainPanic(out, src))
+	}
+	if strings.Contains(out, "found unexpected goroutines") {
+		add(explainBlocked(out, src, true))
+	}
+	return lines, locs
+}
+
+// splitProof splits the goroutines of the watchdog's proof into those of
+// the stuck tests (a test's own goroutine and the goroutines it started,
+// and theirs) and those left behind by tests that already returned.
+func splitProof(gs []traceback.Goroutine) (stuck, earlier []traceback.Goroutine) {
+	mine := map[int]bool{}
+	for _, g := range gs {
+		for _, f := range g.Frames {
+			if f.Func == "testing.tRunner" {
+				mine[g.ID] = true
+			}
+		}
+	}
+	for grew := true; grew; {
+		grew = false
+		for _, g := range gs {
+			if !mine[g.ID] && mine[g.CreatedByGoroutine] {
+				mine[g.ID], grew = true, true
+			}
+		}
+	}
+	for _, g := range gs {
+		if mine[g.ID] {
+			stuck = append(stuck, g)
+		} else {
+			earlier = append(earlier, g)
+		}
+	}
+	return stuck, earlier
+}
+
+func indent(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = "  " + l
+	}
+	return out
 }
 
 func prefixFirst(prefix string, lines []string) []string {
@@ -146,23 +252,6 @@ func explainBuild(er *ExerciseResult, src sources) {
 	}
 }
 
-// explainOutput explains a failure from the text a test printed (and,
-// for a deadlock or a leak, the census of goroutines still in the
-// learner's code).
-func explainOutput(v Verdict, out string, src sources) ([]string, []Location) {
-	switch v {
-	case Race:
-		return explainRaces(out, src)
-	case Deadlock, Timeout:
-		return explainBlocked(out, src, false)
-	case Leak:
-		return explainBlocked(out, src, true)
-	case Panic:
-		return explainPanic(out, src)
-	}
-	return nil, nil
-}
-
 // frameAt is the first frame of frames in the learner's files, else the
 // first frame outside Go's own code.
 func (s sources) frameAt(frames []traceback.Frame) (traceback.Frame, bool) {
@@ -211,6 +300,12 @@ func explainRaces(out string, src sources) ([]string, []Location) {
 	for _, r := range traceback.Dedup(traceback.ParseRaces(out)) {
 		cur, ok1 := src.frameAt(r.Current.Frames)
 		prev, ok2 := src.frameAt(r.Previous.Frames)
+		if ok1 != ok2 && len(r.Current.Frames) > 0 && len(r.Previous.Frames) > 0 {
+			// One side is all Go's own code: most often package
+			// testing, when a goroutine uses t after its test ended.
+			lines, locs = raceWithStd(r, cur, prev, ok1, src, lines, locs)
+			continue
+		}
 		if !ok1 || !ok2 {
 			continue
 		}
@@ -245,6 +340,42 @@ func explainRaces(out string, src sources) ([]string, []Location) {
 	return lines, locs
 }
 
+// raceWithStd explains a race one of whose sides is only in Go's own
+// code (curOK says which side is the user's), from the user's side.
+func raceWithStd(r traceback.Race, cur, prev traceback.Frame, curOK bool, src sources, lines []string, locs []Location) ([]string, []Location) {
+	user, other, userAt := r.Current, r.Previous, cur
+	created := r.CurrentCreated
+	if !curOK {
+		user, other, userAt, created = r.Previous, r.Current, prev, r.PreviousCreated
+	}
+	key := userAt.Short() + " std"
+	if src.seen[key] {
+		return lines, locs
+	}
+	src.seen[key] = true
+	std := other.Frames[0]
+	for _, f := range other.Frames {
+		if strings.HasPrefix(f.Func, "testing.") {
+			std = f
+			break
+		}
+	}
+	line := fmt.Sprintf("data race: %s %s at %s (%s) while %s %s inside %s, with nothing ordering the two",
+		goroutineName(user.Goroutine), verb(user), userAt.Short(), funcName(userAt.Func),
+		goroutineName(other.Goroutine), verb(other), funcName(std.Func))
+	lines = append(lines, line)
+	if strings.HasPrefix(std.Func, "testing.") {
+		lines = append(lines, "  the other side is the testing package's bookkeeping of a test: a goroutine still calling t.Log, t.Error or the like after its test returned (the test must wait for the goroutines it starts)")
+	}
+	if f, ok := src.frameAt(created); ok {
+		lines = append(lines, fmt.Sprintf("  %s was started at %s (%s)", goroutineName(user.Goroutine), f.Short(), funcName(f.Func)))
+	}
+	if l, ok := src.loc(userAt, fmt.Sprintf("%s by %s (%s), racing with %s", accessWord(user), goroutineName(user.Goroutine), funcName(userAt.Func), funcName(std.Func))); ok {
+		locs = append(locs, l)
+	}
+	return lines, locs
+}
+
 func verb(a traceback.Access) string {
 	if a.Write {
 		return "wrote"
@@ -263,17 +394,23 @@ func accessWord(a traceback.Access) string {
 // the census's) that sit in the learner's code by what they wait on and
 // where, with where they were started.
 func explainBlocked(text string, src sources, leak bool) ([]string, []Location) {
+	return explainGoroutines(traceback.ParseDump(text), src, leak)
+}
+
+// explainGoroutines is explainBlocked for goroutines already parsed.
+func explainGoroutines(gs []traceback.Goroutine, src sources, leak bool) ([]string, []Location) {
 	type group struct {
 		waiting string
 		at      traceback.Frame
 		via     string
 		created string
+		leaked  bool // proven: nothing can wake it
 		ids     []int
 	}
 	var groups []*group
 	byKey := map[string]*group{}
 	seen := map[int]bool{}
-	for _, g := range traceback.ParseDump(text) {
+	for _, g := range gs {
 		if seen[g.ID] {
 			continue // the census and goleak may both list it
 		}
@@ -298,10 +435,10 @@ func explainBlocked(text string, src sources, leak bool) ([]string, []Location) 
 		if g.CreatedBy != nil {
 			created = fmt.Sprintf("%s (%s)", g.CreatedBy.Short(), funcName(g.CreatedBy.Func))
 		}
-		key := fmt.Sprintf("%s|%s|%s|%s", waiting, at.Short(), via, created)
+		key := fmt.Sprintf("%s|%s|%s|%s|%v", waiting, at.Short(), via, created, g.Leaked)
 		gr := byKey[key]
 		if gr == nil {
-			gr = &group{waiting: waiting, at: at, via: via, created: created}
+			gr = &group{waiting: waiting, at: at, via: via, created: created, leaked: g.Leaked}
 			byKey[key] = gr
 			groups = append(groups, gr)
 		}
@@ -318,8 +455,11 @@ func explainBlocked(text string, src sources, leak bool) ([]string, []Location) 
 		if gr.waiting == "running" {
 			state = "still running"
 		}
-		if leak {
+		if leak && !gr.leaked {
 			state = "leaked, " + state
+		}
+		if gr.leaked {
+			state = "stuck for ever in " + gr.waiting
 		}
 		line := fmt.Sprintf("%s %s at %s (%s)%s", who, state, gr.at.Short(), funcName(gr.at.Func), gr.via)
 		if gr.created != "" {
@@ -395,18 +535,40 @@ func waitAdvice(w string) string {
 	return ""
 }
 
-// explainPanic points at the learner's line where the panic happened.
+// explainPanic points at the learner's line where the panic (or the
+// runtime's fatal error) happened.
 func explainPanic(out string, src sources) ([]string, []Location) {
-	gs := traceback.ParseDump(out)
-	for _, g := range gs {
+	msg := panicLine(out)
+	var advice string
+	switch {
+	case strings.HasPrefix(msg, "panic: Log in goroutine after"):
+		advice = "a goroutine started by the test (or by the code it tests) still used t after the test had returned: a test must wait for the goroutines it starts (a WaitGroup, or a channel it receives from) before it returns"
+	case strings.Contains(msg, "send on closed channel"):
+		advice = "a send on a channel that was already closed: only the sender side may close a channel, once every sender is done (or stopped by another signal)"
+	case strings.Contains(msg, "close of closed channel"):
+		advice = "a channel closed twice: close it in one place, once (sync.Once, or the single owner)"
+	case strings.Contains(msg, "concurrent map"):
+		advice = "a map used by several goroutines at once: guard it with a Mutex (or use sync.Map)"
+	case strings.Contains(msg, "sync: negative WaitGroup counter"):
+		advice = "more Done than Add on a WaitGroup: call Add once per goroutine, before its go statement"
+	case strings.Contains(msg, "unlock of unlocked mutex"):
+		advice = "Unlock of a mutex that was not locked: an Unlock too many, or on the wrong path"
+	}
+	for _, g := range traceback.ParseDump(out) {
 		f, ok := traceback.UserFrame(g.Frames, func(file string) bool { _, ok := src.learner(file); return ok })
 		if !ok {
 			continue
 		}
-		msg := panicLine(out)
 		if l, ok := src.loc(f, msg); ok {
-			return []string{fmt.Sprintf("%s at %s (%s)", msg, f.Short(), funcName(f.Func))}, []Location{l}
+			lines := []string{fmt.Sprintf("%s at %s (%s)", msg, f.Short(), funcName(f.Func))}
+			if advice != "" {
+				lines = append(lines, "  "+advice)
+			}
+			return lines, []Location{l}
 		}
+	}
+	if advice != "" {
+		return []string{msg, "  " + advice}, nil
 	}
 	return nil, nil
 }

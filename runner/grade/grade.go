@@ -9,8 +9,6 @@ package grade
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -26,7 +24,6 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/exercises"
-	"github.com/conclab/conclab/lessons/procgroup"
 )
 
 // ReportVersion is the version of the JSON report's shape.
@@ -57,6 +54,10 @@ type Options struct {
 	// may point at, besides the exercise's learner files: diagnose uses
 	// the module's own files.
 	Own func(file string) bool
+	// Watchdog is how long a test binary must have run nothing before
+	// the watchdog looks for goroutines that can never wake; zero means
+	// DefaultWatchdog.
+	Watchdog time.Duration
 
 	tmp     string            // the grader's scratch folder
 	aliases map[string]string // the grader's copies in tmp -> the paths they stand for
@@ -92,6 +93,10 @@ type ExerciseResult struct {
 	// test files that differ from the canonical ones, missing files,
 	// truncated output.
 	Notes []string `json:"notes,omitempty"`
+	// Method says how blocked or leaked goroutines were looked for: the
+	// runtime's "goroutine leak profile" (proof that nothing can wake
+	// them), or a "goroutine dump" (a toolchain without the profile).
+	Method string `json:"method,omitempty"`
 	// Hint is the next hint's number (1-3) for a failed exercise.
 	Hint int `json:"next_hint,omitempty"`
 	// Output is what go test printed for the exercise (capped).
@@ -100,6 +105,9 @@ type ExerciseResult struct {
 
 	Exercise    exercises.Exercise `json:"-"`
 	census      string             // what the census test printed
+	// packageOutput is what the test binary printed outside any test
+	// (a fatal error, goleak's report), without the build's output.
+	packageOutput string
 	censusName  string             // the census test's name ("" when there is none)
 	censusNonce string             // the census's last line ends with it, unguessable by a submission
 	censusPkg   string             // import path of the census's package, for the linker's -X
@@ -185,7 +193,8 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		args = append(args, "-race")
 	}
 	if len(pkgs) > 0 {
-		if err := GoTest(ctx, opts.Root, overlay, tmp, pkgs, args, x, opts.Log); err != nil {
+		inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: leakProfileEnv(), log: opts.Log}
+		if err := goTest(ctx, inv, x); err != nil {
 			return nil, err
 		}
 	}
@@ -277,7 +286,7 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 		targets = append(targets, target)
 	}
 	slices.Sort(targets)
-	if src, pkgName, err := census(canonical, targets, limitOf(ex)); err == nil {
+	if src, pkgName, err := census(canonical, censusConfig{Own: targets, Limit: limitOf(ex), Watchdog: opts.Watchdog}); err == nil {
 		p := filepath.Join(tmp, ex.Dir()+"-"+censusFile)
 		if err := os.WriteFile(p, src, 0o644); err != nil {
 			return nil, err
@@ -397,8 +406,13 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 			names = []string{}
 		}
 	}
-	if c := p.Tests[er.censusName]; c != nil {
-		er.census = c.Output.Kept()
+	if er.censusName != "" {
+		// With -cpu, the census runs once per value, as TestZZ...-2 and so on.
+		for _, n := range p.TestOrder {
+			if strings.HasPrefix(n, er.censusName) {
+				er.census += p.Tests[n].Output.Kept()
+			}
+		}
 	}
 	learner := func(file string) bool {
 		_, ok := er.Files[file]
@@ -413,7 +427,8 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 	for _, t := range er.Tests {
 		er.MaxPoints += t.MaxPoints
 	}
-	er.Verdict, er.Message = packageVerdict(p, er.Tests)
+	er.Verdict, er.Message = packageVerdict(p, er.Tests, er.census)
+	er.Method = methodOf(p, er.census)
 	if c := p.Tests[er.censusName]; er.censusName != "" && er.Verdict == Pass && (c == nil || !c.Ran || c.Action != "pass" ||
 		!strings.Contains(c.Output.String(), censusDone+" "+er.censusNonce+"\n")) {
 		// The graded tests reported passing but the grader's own last
@@ -426,6 +441,7 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 		}
 	}
 	er.Duration = p.Elapsed.Seconds()
+	er.packageOutput = p.Output.Kept()
 	er.Output = p.Build.String() + p.Output.String()
 	er.Truncated = p.Output.Dropped > 0 || p.Build.Dropped > 0
 	for _, t := range er.Tests {
@@ -450,119 +466,6 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 	}
 	explain(er, opts)
 	er.rewritePaths(relativePaths(opts))
-}
-
-// GoTest runs `go test -json` with args over pkgs in root, with overlay
-// laid over the tree (its JSON file written in tmp), in a process group
-// that is killed with everything in it when ctx ends. Events go into x. It
-// returns an error only when go test itself could not run.
-func GoTest(ctx context.Context, root string, overlay map[string]string, tmp string, pkgs, args []string, x *Execution, log io.Writer) error {
-	argv := []string{"test", "-json"}
-	if len(overlay) > 0 {
-		f := filepath.Join(tmp, fmt.Sprintf("overlay-%d.json", time.Now().UnixNano()))
-		b, err := json.Marshal(map[string]any{"Replace": overlay})
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(f, b, 0o644); err != nil {
-			return err
-		}
-		argv = append(argv, "-overlay", f)
-	}
-	argv = append(argv, args...)
-	argv = append(argv, pkgs...)
-	if log != nil {
-		fmt.Fprintf(log, "go %s\n", strings.Join(shortArgs(argv, root), " "))
-	}
-	cmd := exec.Command("go", argv...)
-	cmd.Dir = root
-	// GORACE is ours, not the learner's: log_path or halt_on_error from
-	// the environment would hide races from the stream.
-	cmd.Env = append(withoutEnv(os.Environ(), "GORACE"), "GORACE="+goraceOptions)
-	procgroup.Isolate(cmd)
-	var stderr CappedText
-	stderr.Cap = 64 << 10
-	cmd.Stderr = writerFunc(func(b []byte) { stderr.WriteString(string(b)) })
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting go test: %w", err)
-	}
-	// On cancellation the whole group dies: go, its compilers, the test
-	// binaries and anything a submission started.
-	stop := context.AfterFunc(ctx, func() { _ = procgroup.Kill(cmd) })
-	readErr := x.Read(stdout)
-	waitErr := cmd.Wait()
-	stop()
-	_ = procgroup.Kill(cmd) // stragglers a submission left behind
-	if ctx.Err() != nil {
-		return nil // the packages that never ended are judged as cut off
-	}
-	if readErr != nil {
-		return fmt.Errorf("reading go test output: %w", readErr)
-	}
-	var exit *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exit) {
-		return fmt.Errorf("go test: %w", waitErr)
-	}
-	var missing []string
-	for _, p := range pkgs {
-		if x.Packages[p] == nil {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) == len(pkgs) && waitErr != nil {
-		// go test could not even load the packages: that is ours to fix,
-		// not the learner's, unless a package fails to load because of
-		// the learner's file (then stderr names it).
-		msg := strings.TrimSpace(stderr.String())
-		for _, p := range pkgs {
-			pk := x.pkg(p)
-			pk.BuildFailed = true
-			pk.Build.WriteString(msg + "\n")
-		}
-	}
-	return nil
-}
-
-// goraceOptions is the race detector's setting for the graded tests:
-// every race is reported (halt_on_error=0) and the binary exits 66.
-//
-// atexit_sleep_ms=0: by default a -race binary sleeps 1 s before it exits,
-// so that goroutines still running can report their races. Under go test
-// nothing is lost without it: the testing package counts races per test
-// while the test runs (and fails it), and goroutines left running after
-// the tests are goleak's and the census's to report. Measured on a loaded
-// 2-core machine (TestAtexitSleepMeasure): each of the 16 racy wrong
-// fixtures and the counter's stub graded 30 times with each setting,
-// alternating: the same verdict (race) in all 510 gradings of each, no
-// race report printed after the tests (counted in 170 of each), report
-// counts within run-to-run noise. Grading all 11 reference solutions:
-// median 10.0 s with the sleep, 3.8 s without (8 rounds each).
-var goraceOptions = "atexit_sleep_ms=0 halt_on_error=0 history_size=3 exitcode=66"
-
-type writerFunc func([]byte)
-
-func (w writerFunc) Write(b []byte) (int, error) { w(b); return len(b), nil }
-
-func withoutEnv(env []string, name string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, name+"=") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-func shortArgs(argv []string, root string) []string {
-	out := make([]string, len(argv))
-	for i, a := range argv {
-		out[i] = strings.TrimPrefix(a, Module+"/")
-	}
-	return out
 }
 
 // FindRoot finds the conclab module's folder from dir upwards.

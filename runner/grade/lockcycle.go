@@ -2,7 +2,8 @@ package grade
 
 import (
 	"context"
-	"fmt"
+	"go/parser"
+	"go/token"
 	"maps"
 	"os"
 	"path/filepath"
@@ -41,7 +42,6 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 			if !ok {
 				continue
 			}
-			out = append(out, fmt.Sprintf("\nfunc init() { conclabdeadlock.Opts.DeadlockTimeout = %d }\n", lockCycleWait)...)
 			dst := filepath.Join(tmp, "lockcycle-"+er.Exercise.Dir()+"-"+filepath.Base(target))
 			if os.WriteFile(dst, out, 0o644) != nil {
 				continue
@@ -49,6 +49,12 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 			swapped[target] = dst
 			if opts.aliases != nil {
 				opts.aliases[dst] = target
+			}
+			if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly); err == nil && !any {
+				cfg := filepath.Join(tmp, "lockcycle-"+er.Exercise.Dir()+"-"+deadlockConfigFile)
+				if os.WriteFile(cfg, deadlockConfig(f.Name.Name, lockCycleWait), 0o644) == nil {
+					swapped[filepath.Join(filepath.Dir(target), deadlockConfigFile)] = cfg
+				}
 			}
 			any = true
 		}
@@ -64,7 +70,8 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 	}
 	x := NewExecution(opts.OutputCap)
 	args := []string{"-count=1", "-vet=off", "-timeout", longest.String()}
-	if err := GoTest(ctx, opts.Root, swapped, tmp, pkgs, args, x, opts.Log); err != nil {
+	inv := invocation{dir: opts.Root, overlay: swapped, tmp: tmp, pkgs: pkgs, args: args, env: leakProfileEnv(), log: opts.Log}
+	if err := goTest(ctx, inv, x); err != nil {
 		return
 	}
 	for pkg, er := range byPkg {
@@ -77,17 +84,19 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 			text += p.Tests[name].Output.Kept()
 		}
 		src := sources{files: er.Files, own: opts.Own, root: opts.Root, aliases: opts.aliases, seen: map[string]bool{}}
-		lines, locs := explainLockOrder(text, filepath.Join(opts.Root, "exercises", er.Exercise.Dir()), src)
-		if len(lines) == 0 {
+		findings := explainLockOrder(text, filepath.Join(opts.Root, "exercises", er.Exercise.Dir()), src)
+		if len(findings) == 0 {
 			continue
 		}
 		er.Explanation = append(er.Explanation, "run again with go-deadlock, which records who holds each lock:")
-		for _, l := range lines {
-			er.Explanation = append(er.Explanation, "  "+l)
+		for _, f := range findings {
+			for _, l := range f.lines {
+				er.Explanation = append(er.Explanation, "  "+l)
+			}
+			// Shown as the first run's are, so that the same line merges.
+			rewriteLocations(f.locs, relativePaths(opts))
+			er.Locations = sortLocations(append(er.Locations, f.locs...))
 		}
-		// Shown as the first run's are, so that the same line merges.
-		rewriteLocations(locs, relativePaths(opts))
-		er.Locations = sortLocations(append(er.Locations, locs...))
 	}
 }
 

@@ -99,7 +99,7 @@ func (c *CappedText) String() string {
 func (c *CappedText) Kept() string { return c.buf.String() }
 
 func (x *Execution) pkg(name string) *Package {
-	name, _, _ = strings.Cut(name, " ") // "p [p.test]" in build events
+	name = buildPackage(name)
 	p := x.Packages[name]
 	if p == nil {
 		p = &Package{Name: name, Tests: map[string]*Test{}}
@@ -108,6 +108,24 @@ func (x *Execution) pkg(name string) *Package {
 		x.Order = append(x.Order, name)
 	}
 	return p
+}
+
+// buildPackage is the package a build event's ImportPath belongs to:
+// "p [p.test]" (p compiled with its tests), "p_test [p.test]" (its
+// external tests) and "p.test" (the test binary, whose link errors land
+// there) all belong to p.
+func buildPackage(importPath string) string {
+	name, bracket, ok := strings.Cut(importPath, " [")
+	if ok {
+		if bin, ok := strings.CutSuffix(strings.TrimSuffix(bracket, "]"), ".test"); ok {
+			return bin
+		}
+		return name
+	}
+	if bin, ok := strings.CutSuffix(name, ".test"); ok {
+		return bin
+	}
+	return name
 }
 
 func (p *Package) test(name string, cap int) *Test {

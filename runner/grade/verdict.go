@@ -42,6 +42,7 @@ var markers = []struct {
 	message string
 }{
 	{"WARNING: DATA RACE", Race, "data race: two goroutines touched the same memory without synchronisation"},
+	{watchdogProof, Deadlock, "deadlock, proven: nothing running can ever wake the goroutines this test waits for (the runtime's goroutine leak profile)"},
 	{"race detected during execution of test", Race, "data race detected during the test"},
 	{"fatal error: concurrent map", Race, "concurrent map access: the runtime stopped the program"},
 	{"all goroutines are asleep - deadlock", Deadlock, "deadlock: every goroutine is blocked"},
@@ -50,6 +51,7 @@ var markers = []struct {
 	{"deadlock or livelock:", Deadlock, "deadlock or livelock: the test's own deadline expired"},
 	{"found unexpected goroutines", Leak, "goroutine leak: goroutines still running after the tests"},
 	{"panic: test timed out", Timeout, "timed out"},
+	{"panic: Log in goroutine after", Panic, "a goroutine used t after its test had returned"},
 	{"panic: ", Panic, "panic"},
 }
 
@@ -97,6 +99,9 @@ func Judge(p *Package, expected []string, points func(string) int, learner func(
 		t := p.Tests[name]
 		if t == nil {
 			r.Verdict, r.Message = Fail, "did not run"
+			if stuck := provenStuck(p); stuck != "" {
+				r.Message = "did not run: the test binary was stopped when " + stuck + " deadlocked"
+			}
 			if p.Action == "pass" {
 				r.Verdict, r.Message = NoTests, "did not run, yet the test binary said it was done: did something exit early (os.Exit in init)?"
 			}
@@ -140,7 +145,7 @@ func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bo
 // panicLine is the panic's own line: "panic: runtime error: ...".
 func panicLine(out string) string {
 	for line := range strings.SplitSeq(out, "\n") {
-		if strings.HasPrefix(line, "panic: ") {
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
 			line, _, _ = strings.Cut(strings.TrimSpace(line), " [recovered")
 			return line
 		}
@@ -237,7 +242,7 @@ var errorfLine = regexp.MustCompile(`^\s+\S+\.go:\d+: (.*)$`)
 // packageVerdict decides what went wrong at the level of the whole test
 // binary, apart from any test: build and vet errors, leaks found after the
 // tests, a crash or an early exit.
-func packageVerdict(p *Package, tests []*TestResult) (Verdict, string) {
+func packageVerdict(p *Package, tests []*TestResult, census string) (Verdict, string) {
 	if p.BuildFailed {
 		if p.VetOnly || isVet(p.Build.Kept()) {
 			return VetError, "go vet found a problem: " + firstDiagnostic(p.Build.Kept())
@@ -249,6 +254,9 @@ func packageVerdict(p *Package, tests []*TestResult) (Verdict, string) {
 		if t.Verdict.Worse(worst) {
 			worst, msg = t.Verdict, fmt.Sprintf("%s: %s", t.Name, t.Message)
 		}
+	}
+	if v, m, found := censusVerdict(census); found && v.Worse(worst) {
+		worst, msg = v, m
 	}
 	if v, m, found := classify(p.Output.Kept()); found && v.Worse(worst) {
 		worst, msg = v, m
@@ -287,4 +295,65 @@ func firstDiagnostic(build string) string {
 		}
 	}
 	return strings.TrimSpace(build)
+}
+
+// censusVerdict reads what the census found after the tests: goroutines
+// the leak profile proved stuck, or goroutines of the learner's code
+// still running (a loop nobody stops, a sleep), which goleak would call
+// a leak too.
+func censusVerdict(census string) (Verdict, string, bool) {
+	if n := censusCount(census, censusLeaked); n > 0 {
+		return Leak, fmt.Sprintf("goroutine leak, proven: %s can never wake (the runtime's goroutine leak profile, after the tests)", goroutines(n)), true
+	}
+	if n := censusCount(census, censusMarker); n > 0 {
+		return Leak, fmt.Sprintf("goroutine leak: %s of your code still running a second after the tests returned", goroutines(n)), true
+	}
+	return "", "", false
+}
+
+// censusCount is the count the census printed after marker (0 if none).
+func censusCount(census, marker string) int {
+	_, rest, ok := strings.Cut(census, marker+" ")
+	if !ok {
+		return 0
+	}
+	n := 0
+	fmt.Sscanf(rest, "%d", &n)
+	return n
+}
+
+func goroutines(n int) string {
+	if n == 1 {
+		return "1 goroutine"
+	}
+	return fmt.Sprintf("%d goroutines", n)
+}
+
+// provenStuck names the test(s) the watchdog proved stuck in p's run, ""
+// if none.
+func provenStuck(p *Package) string {
+	texts := []string{p.Output.Kept()}
+	for _, name := range p.TestOrder {
+		texts = append(texts, p.Tests[name].Output.Kept())
+	}
+	for _, text := range texts {
+		if _, rest, ok := strings.Cut(text, watchdogProof+" in "); ok {
+			stuck, _, _ := strings.Cut(rest, ":")
+			return stuck
+		}
+	}
+	return ""
+}
+
+// methodOf says how blocked goroutines were found in p's run: the
+// watchdog's proof or the census's own line.
+func methodOf(p *Package, census string) string {
+	if provenStuck(p) != "" {
+		return MethodLeakProfile
+	}
+	if _, rest, ok := strings.Cut(census, censusMethod+" "); ok {
+		m, _, _ := strings.Cut(rest, "\n")
+		return strings.TrimSpace(m)
+	}
+	return ""
 }

@@ -24,7 +24,7 @@ func markVetOnly(ctx context.Context, opts Options, overlay map[string]string, t
 	slices.Sort(failed)
 	again := NewExecution(opts.OutputCap)
 	args := []string{"-count=1", "-vet=off", "-run", "^$"}
-	if err := GoTest(ctx, opts.Root, overlay, tmp, failed, args, again, opts.Log); err != nil {
+	if err := goTest(ctx, invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: failed, args: args, log: opts.Log}, again); err != nil {
 		return // not known: left as build errors
 	}
 	for _, pkg := range failed {

@@ -29,6 +29,9 @@ type Options struct {
 	NoHints bool
 	// Noun names what was graded in the summary: "exercises" if empty.
 	Noun string
+	// NoPoints leaves points out (diagnose: a package's tests are
+	// findings, not a grade).
+	NoPoints bool
 }
 
 // Write writes res to w in format.
@@ -71,7 +74,11 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 		if e.Verdict != grade.Pass {
 			mark = th.Warning(strings.ToUpper(string(e.Verdict)))
 		}
-		fmt.Fprintf(&b, "%s  %d %s: %s  (%d/%d points, %.1fs)\n", mark, e.Number, e.Slug, e.Title, e.Points, e.MaxPoints, e.Duration)
+		if opts.NoPoints {
+			fmt.Fprintf(&b, "%s  %s  (%.1fs)\n", mark, e.Slug, e.Duration)
+		} else {
+			fmt.Fprintf(&b, "%s  %d %s: %s  (%d/%d points, %.1fs)\n", mark, e.Number, e.Slug, e.Title, e.Points, e.MaxPoints, e.Duration)
+		}
 		if e.Verdict == grade.Pass {
 			for _, n := range e.Notes {
 				fmt.Fprintf(&b, "    %s\n", th.Dim("note: "+n))
@@ -89,7 +96,11 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 			fmt.Fprintf(&b, "    %s %s: %s\n", th.Warning(fmt.Sprintf("%-4s", short(t.Verdict))), t.Name, t.Message)
 		}
 		if len(e.Explanation) > 0 {
-			fmt.Fprintf(&b, "  %s\n", th.Heading("What happened"))
+			heading := "What happened"
+			if e.Method != "" && (e.Verdict == grade.Deadlock || e.Verdict == grade.Leak || e.Verdict == grade.Timeout) {
+				heading += " (blocked goroutines found with the " + e.Method + ")"
+			}
+			fmt.Fprintf(&b, "  %s\n", th.Heading(heading))
 			for _, l := range e.Explanation {
 				fmt.Fprintf(&b, "    %s\n", l)
 			}
@@ -126,6 +137,9 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 		opts.Noun = "exercises"
 	}
 	summary := fmt.Sprintf("%d of %d %s passed, %d/%d points, in %.1fs", passed, len(res.Exercises), opts.Noun, res.Points, res.MaxPoints, res.Duration)
+	if opts.NoPoints {
+		summary = fmt.Sprintf("%d of %d %s passed, in %.1fs", passed, len(res.Exercises), opts.Noun, res.Duration)
+	}
 	if res.Passed {
 		summary = th.Finding(summary)
 	} else {
