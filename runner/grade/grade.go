@@ -103,14 +103,14 @@ type ExerciseResult struct {
 	Output    string `json:"output,omitempty"`
 	Truncated bool   `json:"output_truncated,omitempty"`
 
-	Exercise    exercises.Exercise `json:"-"`
-	census      string             // what the census test printed
+	Exercise exercises.Exercise `json:"-"`
+	census   string             // what the census test printed
 	// packageOutput is what the test binary printed outside any test
 	// (a fatal error, goleak's report), without the build's output.
 	packageOutput string
-	censusName  string             // the census test's name ("" when there is none)
-	censusNonce string             // the census's last line ends with it, unguessable by a submission
-	censusPkg   string             // import path of the census's package, for the linker's -X
+	censusName    string // the census test's name ("" when there is none)
+	censusNonce   string // the census's last line ends with it, unguessable by a submission
+	censusPkg     string // import path of the census's package, for the linker's -X
 	// Files maps the paths that appear in the test output to the
 	// learner's real files (those shown as code).
 	Files map[string]string `json:"-"`
