@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ type DiagnoseOptions struct {
 	// Seed, if not zero, is the first noise run's seed (to rerun one).
 	Seed      uint64
 	Watchdog  time.Duration // see Options.Watchdog
+	DumpOnly  bool          // see Options.DumpOnly
 	Deadline  time.Duration // the whole run; 10 minutes if zero
 	OutputCap int
 	Log       io.Writer
@@ -119,8 +121,8 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 		}
 		return false
 	}
-	gopts := Options{Root: opts.Dir, OutputCap: opts.OutputCap, Own: own, tmp: tmp}
-	overlay, paths, err := diagnoseCensus(pkgs, tmp, opts.Watchdog)
+	gopts := Options{Root: opts.Dir, OutputCap: opts.OutputCap, Own: own, DumpOnly: opts.DumpOnly, tmp: tmp}
+	overlay, paths, err := diagnoseCensus(pkgs, tmp, censusConfig{Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,7 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 		args = append(args, "-cpu", cpuList(opts.CPU))
 	}
 	x := NewExecution(opts.OutputCap)
-	inv := invocation{dir: opts.Dir, overlay: overlay, tmp: tmp, pkgs: paths, args: args, env: leakProfileEnv(), log: opts.Log}
+	inv := invocation{dir: opts.Dir, overlay: overlay, tmp: tmp, pkgs: paths, args: args, env: gopts.profileEnv(), log: opts.Log}
 	if err := goTest(ctx, inv, x); err != nil {
 		return nil, err
 	}
@@ -178,7 +180,7 @@ func cpuList(cpus []int) string {
 // tests (through the overlay: nothing on disk changes), so that leaks
 // are found in packages that do not use goleak, and deadlocks are proven
 // as they happen.
-func diagnoseCensus(pkgs []listedPackage, tmp string, watchdog time.Duration) (overlay map[string]string, paths []string, err error) {
+func diagnoseCensus(pkgs []listedPackage, tmp string, cfg censusConfig) (overlay map[string]string, paths []string, err error) {
 	overlay = map[string]string{}
 	for i, p := range pkgs {
 		paths = append(paths, p.ImportPath)
@@ -196,7 +198,8 @@ func diagnoseCensus(pkgs []listedPackage, tmp string, watchdog time.Duration) (o
 		} else {
 			ownDirs = append(ownDirs, p.Dir+string(filepath.Separator))
 		}
-		src, _, err := census(tests, censusConfig{Own: ownDirs, Watchdog: watchdog})
+		cfg.Own = ownDirs
+		src, _, err := census(tests, cfg)
 		if err != nil {
 			continue // no test files that parse: go test says why
 		}
@@ -295,7 +298,7 @@ func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, 
 	if len(opts.CPU) > 0 {
 		args = append(args, "-cpu", cpuList(opts.CPU))
 	}
-	inv := invocation{dir: opts.Dir, overlay: overlay, modfile: modfile, tmp: tmp, pkgs: paths, args: args, env: leakProfileEnv(), log: opts.Log}
+	inv := invocation{dir: opts.Dir, overlay: overlay, modfile: modfile, tmp: tmp, pkgs: paths, args: args, env: slices.Clone(gopts.profileEnv()), log: opts.Log}
 	if modfile != "" {
 		// -modfile does not mix with a go.work, and a vendor folder would
 		// lack go-deadlock.

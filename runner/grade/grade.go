@@ -58,6 +58,10 @@ type Options struct {
 	// the watchdog looks for goroutines that can never wake; zero means
 	// DefaultWatchdog.
 	Watchdog time.Duration
+	// DumpOnly finds blocked goroutines from goroutine dumps alone, the
+	// fallback where the toolchain has no goroutine leak profile (for
+	// tests of that fallback).
+	DumpOnly bool
 
 	tmp     string            // the grader's scratch folder
 	aliases map[string]string // the grader's copies in tmp -> the paths they stand for
@@ -193,7 +197,7 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		args = append(args, "-race")
 	}
 	if len(pkgs) > 0 {
-		inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: leakProfileEnv(), log: opts.Log}
+		inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log}
 		if err := goTest(ctx, inv, x); err != nil {
 			return nil, err
 		}
@@ -221,6 +225,15 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// profileEnv is the test binaries' environment for the goroutine leak
+// profile, unless opts asks for dumps only.
+func (opts Options) profileEnv() []string {
+	if opts.DumpOnly {
+		return nil
+	}
+	return leakProfileEnv()
 }
 
 // assemble lays the exercise's canonical files, with the learner's files
@@ -286,7 +299,7 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 		targets = append(targets, target)
 	}
 	slices.Sort(targets)
-	if src, pkgName, err := census(canonical, censusConfig{Own: targets, Limit: limitOf(ex), Watchdog: opts.Watchdog}); err == nil {
+	if src, pkgName, err := census(canonical, censusConfig{Own: targets, Limit: limitOf(ex), Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly}); err == nil {
 		p := filepath.Join(tmp, ex.Dir()+"-"+censusFile)
 		if err := os.WriteFile(p, src, 0o644); err != nil {
 			return nil, err

@@ -63,10 +63,13 @@ func TestGradeOwnTimeLimit(t *testing.T) {
 	submit(t, sub, counter, map[string]string{"counter.go": string(wrong)})
 	submit(t, sub, ledger, map[string]string{"ledger.go": reference(t, ledger, "ledger.go")})
 
-	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{counter, ledger}})
+	// Goroutine dumps only: with the leak profile the watchdog proves the
+	// deadlock long before the limit (TestGradeProvesDeadlockAtOnce).
+	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{counter, ledger}, DumpOnly: true})
 	require.NoError(t, err)
 	require.Len(t, res.Exercises, 2)
 	c, l := res.Exercises[0], res.Exercises[1]
+	assert.Equal(t, grade.MethodDump, c.Method)
 	assert.Equal(t, grade.Deadlock, c.Verdict, "forgot_unlock deadlocks: %s\n%s", c.Message, c.Output)
 	assert.Contains(t, c.Message, "after 1s", "the counter's own 1 s limit ended it, not go test's -timeout of %v", ledger.Timeout)
 	var lines []string
@@ -152,7 +155,14 @@ func TestGradeLockCycle(t *testing.T) {
 	require.NoError(t, err)
 	er := res.Exercises[0]
 	assert.Equal(t, grade.Deadlock, er.Verdict, "%s\n%s", er.Message, er.Output)
+	// Proven by the runtime the moment it formed: the tests wait without
+	// deadlines of their own under the watchdog, so nothing else could
+	// have ended them before the exercise's 30 s limit. (How soon is
+	// measured by make bench, not asserted here.)
+	assert.Equal(t, grade.MethodLeakProfile, er.Method)
+	assert.Contains(t, er.Message, "proven")
 	text := strings.Join(er.Explanation, "\n")
+	assert.Contains(t, text, "nothing running can ever wake these goroutines", "the proof is explained:\n%s", text)
 	assert.Contains(t, text, "lock-order inversion", "the wait-for cycle is named:\n%s", text)
 	var taken []int
 	for _, loc := range er.Locations {

@@ -70,7 +70,7 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 	}
 	x := NewExecution(opts.OutputCap)
 	args := []string{"-count=1", "-vet=off", "-timeout", longest.String()}
-	inv := invocation{dir: opts.Root, overlay: swapped, tmp: tmp, pkgs: pkgs, args: args, env: leakProfileEnv(), log: opts.Log}
+	inv := invocation{dir: opts.Root, overlay: swapped, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log}
 	if err := goTest(ctx, inv, x); err != nil {
 		return
 	}

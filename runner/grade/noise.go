@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/conclab/conclab/runner/grade/noise"
@@ -59,7 +60,7 @@ func scheduleNoise(ctx context.Context, opts DiagnoseOptions, pkgs []listedPacka
 	if len(opts.CPU) > 0 {
 		args = append(args, "-cpu", cpuList(opts.CPU))
 	}
-	env := append(leakProfileEnv(), "CONCLAB_NOISE_SEED="+strconv.FormatUint(seed, 10))
+	env := append(slices.Clone(gopts.profileEnv()), "CONCLAB_NOISE_SEED="+strconv.FormatUint(seed, 10))
 	x := NewExecution(opts.OutputCap)
 	inv := invocation{dir: opts.Dir, overlay: overlay, tmp: tmp, pkgs: paths, args: args, env: env, log: opts.Log}
 	if err := goTest(ctx, inv, x); err != nil {

@@ -355,5 +355,18 @@ func methodOf(p *Package, census string) string {
 		m, _, _ := strings.Cut(rest, "\n")
 		return strings.TrimSpace(m)
 	}
+	// The census did not run: what explains blocked goroutines is a dump
+	// (a time limit's, the runtime's, goleak's).
+	texts := []string{p.Output.Kept()}
+	for _, name := range p.TestOrder {
+		texts = append(texts, p.Tests[name].Output.Kept())
+	}
+	for _, text := range texts {
+		for _, dump := range []string{"panic: test timed out", "all goroutines are asleep", "found unexpected goroutines"} {
+			if strings.Contains(text, dump) {
+				return MethodDump
+			}
+		}
+	}
 	return ""
 }
