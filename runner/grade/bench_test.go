@@ -77,6 +77,77 @@ func BenchmarkGradeVsGoTest(b *testing.B) {
 		len(s.all), b.N, seconds(bares), seconds(bareCPU), seconds(grades), seconds(gradeCPU), ratio, cpuRatio)
 }
 
+// BenchmarkDeadlockVerdict grades every wrong solution that deadlocks
+// (testdata/wrong/*.go starting "// want: deadlock") twice, alternating:
+// with goroutine dumps only, as before the leak profile (each test's own
+// deadline, then a dump), and with the watchdog, which proves the
+// deadlock from the runtime's goroutine leak profile. It prints, per
+// fixture, the time of the test binary (the exercise's run, builds not
+// counted) and the wall time of the whole grading, medians of b.N runs:
+//
+//	go test -run '^$' -bench DeadlockVerdict -benchtime 3x ./runner/grade
+func BenchmarkDeadlockVerdict(b *testing.B) {
+	root, err := grade.FindRoot(".")
+	require.NoError(b, err)
+	type fixture struct {
+		ex   exercises.Exercise
+		name string
+		src  []byte
+	}
+	var fixtures []fixture
+	for _, ex := range exercises.All() {
+		wrong, _ := fs.Glob(exercises.Canonical, ex.Dir()+"/testdata/wrong/*.go")
+		for _, w := range wrong {
+			src, err := fs.ReadFile(exercises.Canonical, w)
+			require.NoError(b, err)
+			if bytes.HasPrefix(src, []byte("// want: deadlock")) {
+				fixtures = append(fixtures, fixture{ex, filepath.Base(w), src})
+			}
+		}
+	}
+	type times struct{ test, wall []time.Duration }
+	before, after := make([]times, len(fixtures)), make([]times, len(fixtures))
+	run := func(i int, dumpOnly bool, into *times) {
+		f := fixtures[i]
+		sub := b.TempDir()
+		dir := filepath.Join(sub, f.ex.Dir())
+		require.NoError(b, os.MkdirAll(dir, 0o755))
+		require.NoError(b, os.WriteFile(filepath.Join(dir, f.ex.Files[0]), f.src, 0o644))
+		start := time.Now()
+		res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{f.ex}, DumpOnly: dumpOnly})
+		require.NoError(b, err)
+		er := res.Exercises[0]
+		if er.Verdict != grade.Deadlock {
+			b.Logf("%s %s: verdict %s (%s), want deadlock", f.ex.Slug, f.name, er.Verdict, er.Message)
+		}
+		into.wall = append(into.wall, time.Since(start))
+		into.test = append(into.test, time.Duration(er.Duration*float64(time.Second)))
+	}
+	for i := range fixtures { // warm the build cache of both
+		run(i, true, &times{})
+		run(i, false, &times{})
+	}
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for i := range fixtures {
+			run(i, true, &before[i])
+			run(i, false, &after[i])
+		}
+	}
+	b.StopTimer()
+	var lines []string
+	worst := time.Duration(0)
+	for i, f := range fixtures {
+		worst = max(worst, median(after[i].test))
+		lines = append(lines, fmt.Sprintf("  %-9s %-28s dump %5.1fs (wall %5.1fs)   leak profile %4.1fs (wall %5.1fs)",
+			f.ex.Slug, f.name, median(before[i].test).Seconds(), median(before[i].wall).Seconds(),
+			median(after[i].test).Seconds(), median(after[i].wall).Seconds()))
+	}
+	b.ReportMetric(worst.Seconds(), "worst-s")
+	b.Logf("time to a deadlock verdict, test binary (and whole grading), medians of %d runs:\n%s\n  slowest with the leak profile: %.1fs (target 2 s or less)",
+		b.N, strings.Join(lines, "\n"), worst.Seconds())
+}
+
 // setupBench writes the reference solutions into a scratch submission in
 // tmp and the overlay that lays them over the exercises for the bare run.
 func setupBench(tmp string) error {
@@ -120,7 +191,8 @@ func bare() error {
 	s := &benchSetup
 	cmd := exec.Command("go", append([]string{"test", "-race", "-json", "-count=1", "-overlay", s.overlay}, s.pkgs...)...)
 	cmd.Dir = s.root
-	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
+	// The same build flags as grading: the leak profile's experiment.
+	cmd.Env = append(append(os.Environ(), "GORACE=atexit_sleep_ms=0"), grade.LeakProfileEnv()...)
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr []byte

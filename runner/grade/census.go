@@ -2,8 +2,6 @@ package grade
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"go/format"
 	"go/parser"
@@ -21,10 +19,11 @@ import (
 // what a leak looks like, whether or not the package uses goleak.
 //
 // Its name is fixed, so that the test package compiles the same from one
-// run to the next and the build cache serves it (a name made unguessable
-// per run cost a recompile and a relink of every exercise each time).
-// What a submission cannot forge is the nonce it prints last, set at link
-// time (-ldflags -X) and different on every run.
+// run to the next and the build cache serves it. What tells the grader
+// that the tests ran to the end is the census's last line, written not
+// to standard output (which the learner's code can write too) but to a
+// pipe the grader hands the test binary as file descriptor 3, which the
+// grader's policy keeps the learner's code from reaching.
 const censusTest = "TestZZConclabGoroutineCensus"
 
 // The census's and the watchdog's lines in the test output.
@@ -38,7 +37,8 @@ const (
 	// censusMethod names how blocked goroutines were found: "leak
 	// profile" or "goroutine dump" (a toolchain without the profile).
 	censusMethod = "conclab census: method:"
-	// censusDone, followed by the run's nonce, is the census's last line.
+	// censusDone, followed by the package's import path, is the census's
+	// last line (on the sealed pipe when there is one).
 	censusDone = "conclab census: done"
 	// watchdogProof heads the watchdog's proof that a test can never
 	// finish, followed by the leaked goroutines and watchdogEnd.
@@ -52,8 +52,9 @@ const (
 	MethodDump        = "goroutine dump"
 )
 
-// censusNonceVar is the census file's variable that the linker sets.
-const censusNonceVar = "conclabCensusNonce"
+// censusFD is the file descriptor of the sealed pipe in the test binary:
+// the first of exec.Cmd's ExtraFiles, passed on by go test.
+const censusFD = 3
 
 // censusFile is the file holding the census: its name sorts after the
 // graded test files, so the census runs last.
@@ -86,9 +87,6 @@ import (
 	"testing"
 	"time"
 )
-
-// {{.NonceVar}} is set by the linker, a new value on every run.
-var {{.NonceVar}} string
 
 // conclabOwn are the path prefixes of the code whose goroutines the
 // census lists when they outlive the tests.
@@ -280,7 +278,16 @@ func {{.Test}}(t *testing.T) {
 	if len(running) > 0 {
 		fmt.Fprintf(os.Stdout, "%s %d\n%s\n\n", {{printf "%q" .Marker}}, len(running), strings.Join(running, "\n\n"))
 	}
-	fmt.Fprintf(os.Stdout, "%s %s\n", {{printf "%q" .Done}}, {{.NonceVar}})
+	fmt.Fprintf(os.Stdout, "%s %s\n", {{printf "%q" .Done}}, {{printf "%q" .ImportPath}})
+{{- if .Sealed}}
+	// The grader takes the tests to have run to the end only from this
+	// line on the pipe it handed the test binary: the learner's code may
+	// print anything on standard output, but the grader's policy keeps it
+	// from opening files or descriptors (os, syscall, /proc, /dev).
+	if f := os.NewFile({{.FD}}, "conclab-census"); f != nil {
+		fmt.Fprintf(f, "%s %s\n", {{printf "%q" .Done}}, {{printf "%q" .ImportPath}})
+	}
+{{- end}}
 }
 `))
 
@@ -299,6 +306,11 @@ type censusConfig struct {
 	// Watchdog is how long nothing must have run before the leak profile
 	// is taken; zero means DefaultWatchdog.
 	Watchdog time.Duration
+	// ImportPath is the package's, named in the census's last line.
+	ImportPath string
+	// Sealed writes the census's last line to file descriptor censusFD,
+	// the grader's pipe, as well as to standard output.
+	Sealed bool
 	// DumpOnly leaves the leak profile unused even where the toolchain
 	// has it: the fallback, goroutine dumps, is then the only method (for
 	// testing it on a toolchain that has the profile).
@@ -338,7 +350,7 @@ func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName stri
 	}
 	var b bytes.Buffer
 	err = censusTemplate.Execute(&b, map[string]any{
-		"Package": pkg, "Test": censusTest, "Files": cfg.Own, "NonceVar": censusNonceVar,
+		"Package": pkg, "Test": censusTest, "Files": cfg.Own, "ImportPath": cfg.ImportPath, "Sealed": cfg.Sealed, "FD": censusFD,
 		"Marker": censusMarker, "Leaked": censusLeaked, "Method": censusMethod, "Done": censusDone,
 		"Proof": watchdogProof, "ProofEnd": watchdogEnd, "MethodProfile": MethodLeakProfile, "MethodDump": MethodDump,
 		"Limit": limit, "LimitText": cfg.Limit.String(),
@@ -349,12 +361,4 @@ func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName stri
 	}
 	src, err = format.Source(b.Bytes())
 	return src, pkg, err
-}
-
-// nonce makes the census's last line unguessable, so that a submission
-// cannot print the census's passing in advance.
-func nonce() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -137,7 +137,10 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 	}
 	byPath := map[string]*ExerciseResult{}
 	for i, p := range pkgs {
-		er := &ExerciseResult{Number: i + 1, Slug: p.ImportPath, Title: "tests of " + p.ImportPath, censusName: censusTest}
+		er := &ExerciseResult{Number: i + 1, Slug: p.ImportPath, Title: "tests of " + p.ImportPath}
+		if _, ok := overlay[filepath.Join(p.Dir, censusFile)]; ok {
+			er.censusName = censusTest
+		}
 		Finish(er, x.Packages[p.ImportPath], gopts)
 		byPath[p.ImportPath] = er
 		res.Exercises = append(res.Exercises, er)
@@ -326,6 +329,7 @@ func lockOrder(ctx context.Context, opts DiagnoseOptions, pkgs []listedPackage, 
 			continue
 		}
 		for _, f := range findings {
+			er.found(f.kind)
 			if er.Verdict == Pass || er.Verdict == NoTests || er.Verdict == Fail || er.Verdict == Leak {
 				er.Verdict, er.Message = Deadlock, f.message
 			}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,14 +29,14 @@ func explain(er *ExerciseResult, opts Options) {
 			if t.Verdict == Pass {
 				continue
 			}
-			lines, locs := explainFindings(t.Output, src)
+			lines, locs := er.explainFindings(t.Output, src)
 			t.Locations = locs
 			er.Explanation = append(er.Explanation, prefixFirst(t.Name+": ", lines)...)
 			er.Locations = append(er.Locations, locs...)
 		}
 		// What no test printed: a fatal error or goleak's report after
 		// the tests, in the package's own output.
-		lines, locs := explainFindings(er.packageOutput, src)
+		lines, locs := er.explainFindings(er.packageOutput, src)
 		er.Explanation = append(er.Explanation, lines...)
 		er.Locations = append(er.Locations, locs...)
 		// A test's own deadline, unlike go test's -timeout, prints no
@@ -51,6 +52,7 @@ func explain(er *ExerciseResult, opts Options) {
 			}
 			lines, locs := explainBlocked(text, src, true)
 			if len(lines) > 0 {
+				er.found(FindingLeak)
 				er.Explanation = append(er.Explanation, part.intro)
 				for _, l := range lines {
 					er.Explanation = append(er.Explanation, "  "+l)
@@ -85,40 +87,65 @@ func section(text, start string, ends ...string) string {
 // explainFindings explains everything a test's output shows: data races,
 // the watchdog's proof of a deadlock or a timeout's goroutine dump, and a
 // panic or fatal error.
-func explainFindings(out string, src sources) ([]string, []Location) {
+func (er *ExerciseResult) explainFindings(out string, src sources) ([]string, []Location) {
 	var lines []string
 	var locs []Location
-	add := func(l []string, lc []Location) {
+	add := func(kind string, l []string, lc []Location) {
+		if len(l) > 0 && kind != "" {
+			er.found(kind)
+		}
 		lines = append(lines, l...)
 		locs = append(locs, lc...)
 	}
 	if strings.Contains(out, "WARNING: DATA RACE") {
-		add(explainRaces(out, src))
+		l, lc := explainRaces(out, src)
+		add(FindingRace, l, lc)
 	}
 	switch {
 	case strings.Contains(out, watchdogProof):
 		stuck, earlier := splitProof(traceback.ParseDump(section(out, watchdogProof, watchdogEnd)))
 		if l, lc := explainGoroutines(stuck, src, false); len(l) > 0 {
-			add([]string{"deadlock, proven by the runtime's goroutine leak profile: nothing running can ever wake these goroutines:"}, nil)
-			add(indent(l), lc)
+			add(FindingDeadlock, append([]string{"deadlock, proven by the runtime's goroutine leak profile: nothing running can ever wake these goroutines:"}, indent(l)...), lc)
 		}
 		if l, lc := explainGoroutines(earlier, src, true); len(l) > 0 {
-			add([]string{"also stuck for ever, left behind by an earlier test (a leak):"}, nil)
-			add(indent(l), lc)
+			add(FindingLeak, append([]string{"also stuck for ever, left behind by an earlier test (a leak):"}, indent(l)...), lc)
 		}
 	case strings.Contains(out, "panic: test timed out"), strings.Contains(out, "all goroutines are asleep"):
-		l, lc := explainBlocked(out, src, false)
-		if len(l) > 0 {
-			add([]string{"timed out; the goroutine dump shows, in your code:"}, nil)
-			add(indent(l), lc)
+		if l, lc := explainBlocked(out, src, false); len(l) > 0 {
+			kind := FindingTimeout
+			if strings.Contains(strings.Join(l, "\n"), " blocked in ") {
+				kind = FindingDeadlock
+			}
+			add(kind, append([]string{"timed out; the goroutine dump shows, in your code:"}, indent(l)...), lc)
 		}
 	case strings.Contains(out, "panic: "), strings.Contains(out, "fatal error: "):
-		add(explainPanic(out, src))
+		l, lc := explainPanic(out, src)
+		add(FindingPanic, l, lc)
 	}
 	if strings.Contains(out, "found unexpected goroutines") {
-		add(explainBlocked(out, src, true))
+		l, lc := explainBlocked(out, src, true)
+		add(FindingLeak, l, lc)
 	}
 	return lines, locs
+}
+
+// The kinds of finding an ExerciseResult lists.
+const (
+	FindingRace      = "race"
+	FindingDeadlock  = "deadlock"
+	FindingLeak      = "leak"
+	FindingPanic     = "panic"
+	FindingTimeout   = "timeout"
+	FindingLockOrder = "lock-order inversion"
+	FindingRecursive = "recursive locking"
+	FindingLockHeld  = "lock held too long"
+)
+
+// found records that er's explanation holds a finding of kind.
+func (er *ExerciseResult) found(kind string) {
+	if !slices.Contains(er.Findings, kind) {
+		er.Findings = append(er.Findings, kind)
+	}
 }
 
 // splitProof splits the goroutines of the watchdog's proof into those of

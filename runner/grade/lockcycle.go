@@ -90,6 +90,7 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 		}
 		er.Explanation = append(er.Explanation, "run again with go-deadlock, which records who holds each lock:")
 		for _, f := range findings {
+			er.found(f.kind)
 			for _, l := range f.lines {
 				er.Explanation = append(er.Explanation, "  "+l)
 			}

@@ -71,7 +71,7 @@ func scheduleNoise(ctx context.Context, opts DiagnoseOptions, pkgs []listedPacka
 		if p == nil || p.BuildFailed {
 			continue
 		}
-		noisy := &ExerciseResult{Slug: er.Slug, censusName: censusTest}
+		noisy := &ExerciseResult{Slug: er.Slug, censusName: er.censusName}
 		Finish(noisy, p, gopts)
 		if noisy.Verdict == Pass || noisy.Verdict == NoTests {
 			continue
@@ -83,6 +83,9 @@ func scheduleNoise(ctx context.Context, opts DiagnoseOptions, pkgs []listedPacka
 		er.Explanation = append(er.Explanation, how+":")
 		er.Explanation = append(er.Explanation, indent(noisy.Explanation)...)
 		er.Locations = sortLocations(append(er.Locations, noisy.Locations...))
+		for _, f := range noisy.Findings {
+			er.found(f)
+		}
 		er.Notes = append(er.Notes, "found "+how)
 		er.Hint = 1
 	}

@@ -28,6 +28,51 @@ type invocation struct {
 	args    []string // flags after -json
 	env     []string // added to the environment
 	log     io.Writer
+	// extra are files the go command (and so the test binaries it runs)
+	// gets as descriptors 3, 4, ...
+	extra []*os.File
+}
+
+// goTestSealed is goTest with a pipe handed to the test binaries as
+// descriptor 3, on which each census says that its package's tests ran
+// to the end: it returns the import paths it heard that from.
+func goTestSealed(ctx context.Context, inv invocation, x *Execution) (map[string]bool, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	inv.extra = []*os.File{w}
+	done := make(chan map[string]bool, 1)
+	go func() {
+		sealed := map[string]bool{}
+		var c CappedText
+		c.Cap = 1 << 20
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := r.Read(buf)
+			c.WriteString(string(buf[:n]))
+			if err != nil {
+				break
+			}
+		}
+		for line := range strings.SplitSeq(c.Kept(), "\n") {
+			if pkg, ok := strings.CutPrefix(line, censusDone+" "); ok {
+				sealed[pkg] = true
+			}
+		}
+		done <- sealed
+	}()
+	err = goTest(ctx, inv, x)
+	// Every process that had the pipe is gone (the group was killed),
+	// unless one escaped the group: then what was written so far counts.
+	select {
+	case sealed := <-done:
+		return sealed, err
+	case <-time.After(time.Second):
+		r.Close()
+		return <-done, err
+	}
 }
 
 // goTest runs inv in a process group that is killed with everything in it
@@ -61,6 +106,7 @@ func goTest(ctx context.Context, inv invocation, x *Execution) error {
 	env := withoutEnv(os.Environ(), "GORACE", watchdogEnv)
 	cmd.Env = append(append(env, "GORACE="+goraceOptions), inv.env...)
 	procgroup.Isolate(cmd)
+	cmd.ExtraFiles = inv.extra
 	var stderr CappedText
 	stderr.Cap = 64 << 10
 	cmd.Stderr = writerFunc(func(b []byte) { stderr.WriteString(string(b)) })
@@ -68,7 +114,11 @@ func goTest(ctx context.Context, inv invocation, x *Execution) error {
 	if err != nil {
 		return err
 	}
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	for _, f := range inv.extra {
+		f.Close() // the children have their own copies
+	}
+	if err != nil {
 		return fmt.Errorf("starting go test: %w", err)
 	}
 	// On cancellation the whole group dies: go, its compilers, the test
@@ -107,6 +157,11 @@ func goTest(ctx context.Context, inv invocation, x *Execution) error {
 	}
 	return nil
 }
+
+// LeakProfileEnv is what a test binary's environment needs for the
+// runtime's goroutine leak profile on this toolchain (see leakProfileEnv):
+// a bare go test compared with grading must build with the same.
+func LeakProfileEnv() []string { return slices.Clone(leakProfileEnv()) }
 
 // leakProfileEnv is what the test binaries' environment needs for the
 // runtime's goroutine leak profile: GOEXPERIMENT=goroutineleakprofile on
