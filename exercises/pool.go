@@ -8,7 +8,7 @@ var pool = Exercise{
 	Title:   "A worker pool with graceful shutdown",
 	Lesson:  "pools",
 	Files:   []string{"pool.go"},
-	Imports: []string{"errors", "fmt", "log", "os", "sync", "sync/atomic"},
+	Imports: []string{"errors", "fmt", "log", "sync", "sync/atomic"},
 	Hints: [3]string{
 		"The number of goroutines running tasks is the limit: start n workers once, in New, and never a goroutine per task. How do tasks reach them, and how do the workers learn that there is no more work?",
 		"Workers range over a channel of tasks; closing it ends their loops, and a WaitGroup tells Shutdown when they are gone. Guard 'closed' with a lock that Submit holds while it sends, so Shutdown cannot close the channel under a sender. Recover panics around each task, inside the worker loop.",

@@ -170,10 +170,17 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		res.Exercises = append(res.Exercises, er)
+		if er.Verdict == Policy || er.Verdict == NotSubmitted {
+			er.notRun()
+			continue
+		}
 		pkg := Module + "/exercises/" + ex.Dir()
 		byPkg[pkg] = er
 		pkgs = append(pkgs, pkg)
 		longest = max(longest, limitOf(ex))
+	}
+	if len(pkgs) == 0 && len(res.Exercises) > 0 && !slices.ContainsFunc(res.Exercises, func(er *ExerciseResult) bool { return er.Verdict != NotSubmitted }) {
+		return nil, fmt.Errorf("nothing to grade in %s: no exercise's files (NN-slug/<file>.go or exercises/NN-slug/<file>.go)", opts.Submission)
 	}
 
 	// What go prints of the grader's copies names the files they stand for.
@@ -233,6 +240,20 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 // standard output, which a submission could print too, is all there is).
 const sealable = runtime.GOOS != "windows"
 
+// notRun scores an exercise that was not built (refused by the policy,
+// or not submitted): every test failed without running.
+func (er *ExerciseResult) notRun() {
+	for _, t := range er.Tests {
+		t.Verdict, t.Points = Fail, 0
+		t.Message = "not run: " + string(er.Verdict)
+	}
+	er.Points = 0
+	if er.Verdict == Policy {
+		er.Hint = 1
+	}
+	er.Locations = sortLocations(er.Locations)
+}
+
 // profileEnv is the test binaries' environment for the goroutine leak
 // profile, unless opts asks for dumps only.
 func (opts Options) profileEnv() []string {
@@ -277,20 +298,22 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 			}
 		}
 	}
+	learnerSrc := admit(er, sub, ex)
 	for name, b := range canonical {
 		target := filepath.Join(dir, name)
 		if slices.Contains(ex.Files, name) {
 			learner := filepath.Join(sub, name)
-			if _, err := os.Stat(learner); err != nil {
-				er.Notes = append(er.Notes, fmt.Sprintf("%s is missing from the submission: graded the untouched stub", name))
-				learner = filepath.Join(tmp, ex.Dir()+"-"+name)
-				if err := os.WriteFile(learner, b, 0o644); err != nil {
-					return nil, err
-				}
+			// What was checked is what is built: a copy, which nothing
+			// the submission runs can change afterwards.
+			copyPath := filepath.Join(tmp, ex.Dir()+"-"+name)
+			src, ok := learnerSrc[name]
+			if !ok {
+				src, learner = b, copyPath // not built: the exercise is not run
 			}
-			if learner != target {
-				overlay[target] = learner
+			if err := os.WriteFile(copyPath, src, 0o644); err != nil {
+				return nil, err
 			}
+			overlay[target] = copyPath
 			er.Files[target] = learner
 			continue
 		}

@@ -21,6 +21,11 @@ const (
 	BuildError Verdict = "build error"
 	VetError   Verdict = "vet error"
 	NoTests    Verdict = "no tests ran"
+	// Policy: the learner's files break the exercise's capability
+	// policy (or are not files the grader reads): nothing was built.
+	Policy Verdict = "policy"
+	// NotSubmitted: the submission lacks the learner's files.
+	NotSubmitted Verdict = "not submitted"
 )
 
 // severity orders the failures when several tests fail differently: the
@@ -29,6 +34,7 @@ const (
 // timeout and the leaked goroutines it leaves behind.
 var severity = map[Verdict]int{
 	Pass: 0, NoTests: 1, Fail: 2, Leak: 3, Timeout: 4, Panic: 5, Deadlock: 6, Race: 7, VetError: 8, BuildError: 9,
+	NotSubmitted: 10, Policy: 11,
 }
 
 // Worse reports whether v explains more than w.

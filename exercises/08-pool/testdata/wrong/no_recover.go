@@ -4,8 +4,7 @@ package pool
 
 import (
 	"errors"
-	"fmt"
-	"os"
+	"log"
 	"sync"
 )
 
@@ -51,7 +50,7 @@ func (p *Pool) work() {
 func run(task func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(os.Stderr, "pool: task panicked: %v\n", r)
+			log.Printf("pool: task panicked: %v", r)
 		}
 	}()
 	task()

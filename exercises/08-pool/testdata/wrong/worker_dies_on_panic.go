@@ -4,8 +4,7 @@ package pool
 
 import (
 	"errors"
-	"fmt"
-	"os"
+	"log"
 	"sync"
 )
 
@@ -53,7 +52,7 @@ func (p *Pool) work() {
 func run(task func()) (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(os.Stderr, "pool: task panicked: %v\n", r)
+			log.Printf("pool: task panicked: %v", r)
 		}
 	}()
 	task()
