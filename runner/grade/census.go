@@ -44,6 +44,9 @@ const (
 	// finish, followed by the leaked goroutines and watchdogEnd.
 	watchdogProof = "conclab watchdog: deadlock proven"
 	watchdogEnd   = "conclab watchdog: end of proof"
+	// watchdogLimit heads the watchdog's line when a test binary went
+	// past a resource limit (goroutines, memory) and was stopped.
+	watchdogLimit = "conclab watchdog: resource limit:"
 )
 
 // Methods that find blocked goroutines, as reports name them.
@@ -102,13 +105,12 @@ func init() {
 		panic("test timed out after {{.LimitText}}")
 	})
 {{- end}}
-	if p := conclabLeakProfile(); p != nil {
-		conclabWatch.Lock()
-		defer conclabWatch.Unlock()
-		conclabWatch.profile = p
-		conclabWatch.last = time.Now()
-		conclabWatch.timer = time.AfterFunc({{.Tick}}, conclabWatchdog)
-	}
+	conclabWatch.Lock()
+	defer conclabWatch.Unlock()
+	conclabWatch.profile = conclabLeakProfile()
+	conclabWatch.last = time.Now()
+	conclabWatch.parent = os.Getppid()
+	conclabWatch.timer = time.AfterFunc({{.Tick}}, conclabWatchdog)
 }
 
 // conclabLeakProfile is the runtime's goroutine leak profile, nil where
@@ -131,7 +133,8 @@ var conclabWatch struct {
 	last    time.Time
 	idle    int
 	suspect string
-	samples [2]metrics.Sample
+	parent  int // go test, whose death ends this binary too
+	samples [4]metrics.Sample
 }
 
 // conclabWatchdog proves deadlocks as they happen. When nothing has run
@@ -147,9 +150,29 @@ func conclabWatchdog() {
 	w.Lock()
 	defer w.Unlock()
 	defer w.timer.Reset({{.Tick}})
+	if os.Getppid() != w.parent {
+		os.Exit(3) // the grader and its go test are gone: so is the reader of this binary's output
+	}
 	w.samples[0].Name = "/sched/goroutines/running:goroutines"
 	w.samples[1].Name = "/sched/goroutines/runnable:goroutines"
+	w.samples[2].Name = "/sched/goroutines:goroutines"
+	w.samples[3].Name = "/memory/classes/total:bytes"
 	metrics.Read(w.samples[:])
+{{- if .MaxGoroutines}}
+	if v := w.samples[2].Value; v.Kind() == metrics.KindUint64 && v.Uint64() > {{.MaxGoroutines}} {
+		fmt.Fprintf(os.Stdout, "\n%s %d goroutines alive, more than the {{.MaxGoroutines}} a test may have\n", {{printf "%q" .Limited}}, v.Uint64())
+		os.Exit(3)
+	}
+{{- end}}
+{{- if .MaxMemory}}
+	if v := w.samples[3].Value; v.Kind() == metrics.KindUint64 && v.Uint64() > {{.MaxMemory}} {
+		fmt.Fprintf(os.Stdout, "\n%s %d MiB of memory in use, more than the %d MiB a test may have\n", {{printf "%q" .Limited}}, v.Uint64()>>20, {{.MaxMemory}}>>20)
+		os.Exit(3)
+	}
+{{- end}}
+	if w.profile == nil {
+		return
+	}
 	if busy := w.samples[0].Value.Kind() == metrics.KindUint64 && w.samples[1].Value.Kind() == metrics.KindUint64 &&
 		w.samples[0].Value.Uint64()+w.samples[1].Value.Uint64() > 1; busy {
 		w.idle = 0 // something runs besides this callback
@@ -311,6 +334,9 @@ type censusConfig struct {
 	// Sealed writes the census's last line to file descriptor censusFD,
 	// the grader's pipe, as well as to standard output.
 	Sealed bool
+	// MaxGoroutines and MaxMemory (bytes of the Go runtime's memory)
+	// stop the test binary when it goes past them; zero: no limit.
+	MaxGoroutines, MaxMemory uint64
 	// DumpOnly leaves the leak profile unused even where the toolchain
 	// has it: the fallback, goroutine dumps, is then the only method (for
 	// testing it on a toolchain that has the profile).
@@ -355,6 +381,7 @@ func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName stri
 		"Proof": watchdogProof, "ProofEnd": watchdogEnd, "MethodProfile": MethodLeakProfile, "MethodDump": MethodDump,
 		"Limit": limit, "LimitText": cfg.Limit.String(),
 		"Tick": ms(tick), "IdleTicks": int(cfg.Watchdog / tick), "Every": "time.Second", "DumpOnly": cfg.DumpOnly,
+		"MaxGoroutines": cfg.MaxGoroutines, "MaxMemory": cfg.MaxMemory, "Limited": watchdogLimit,
 	})
 	if err != nil {
 		return nil, "", err

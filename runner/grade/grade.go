@@ -203,7 +203,7 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	}
 	var sealed map[string]bool
 	if len(pkgs) > 0 {
-		inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log}
+		inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log, maxRSS: maxRSS}
 		var err error
 		if sealed, err = goTestSealed(ctx, inv, x); err != nil {
 			return nil, err
@@ -215,6 +215,17 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	for pkg, er := range byPkg {
 		er.sealedDone = sealed[pkg]
 		Finish(er, x.Packages[pkg], opts)
+		for _, l := range x.Limits {
+			if why, ok := strings.CutPrefix(l, er.Exercise.Dir()+".test: "); ok {
+				er.Verdict, er.Message, er.Points = ResourceLimit, why, 0
+				er.Explanation = append([]string{why}, er.Explanation...)
+				for _, t := range er.Tests {
+					if strings.HasPrefix(t.Message, "never finished") {
+						t.Verdict, t.Message = ResourceLimit, why
+					}
+				}
+			}
+		}
 	}
 	if ctx.Err() == nil {
 		explainLockCycles(ctx, opts, res.Exercises, overlay, tmp)
@@ -234,6 +245,17 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// The resource limits of a graded test binary: far above what any
+// exercise's tests need with a correct solution (hundreds of goroutines,
+// tens of MiB), far below what would take the grading machine down.
+const (
+	maxGoroutines = 100_000
+	maxMemory     = 1 << 30 // the Go runtime's own, without the race detector's shadow
+	// maxRSS bounds a test binary's resident memory, race detector's
+	// included (an exercise's correct solution needs under 300 MiB).
+	maxRSS = 2 << 30
+)
 
 // sealable: this system passes the sealed pipe to the test binaries
 // (os/exec has no ExtraFiles on Windows, where the census's line on
@@ -329,7 +351,8 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 	}
 	slices.Sort(targets)
 	cfg := censusConfig{Own: targets, Limit: limitOf(ex), Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly,
-		ImportPath: Module + "/exercises/" + ex.Dir(), Sealed: sealable}
+		ImportPath: Module + "/exercises/" + ex.Dir(), Sealed: sealable,
+		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory}
 	if src, _, err := census(canonical, cfg); err == nil {
 		p := filepath.Join(tmp, ex.Dir()+"-"+censusFile)
 		if err := os.WriteFile(p, src, 0o644); err != nil {
@@ -499,7 +522,7 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 		er.Notes = append(er.Notes, fmt.Sprintf("output was more than %d bytes per test: truncated", opts.OutputCap))
 	}
 	switch er.Verdict {
-	case BuildError, VetError, Race, Leak:
+	case BuildError, VetError, Race, Leak, ResourceLimit:
 		// Nothing the tests measured can be trusted: a race makes every
 		// count a matter of luck, a leak was found after all of them.
 		er.Points = 0

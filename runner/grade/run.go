@@ -31,6 +31,9 @@ type invocation struct {
 	// extra are files the go command (and so the test binaries it runs)
 	// gets as descriptors 3, 4, ...
 	extra []*os.File
+	// maxRSS, if not zero, is the resident memory past which a test
+	// binary is killed (where the system lets the grader see it).
+	maxRSS uint64
 }
 
 // goTestSealed is goTest with a pipe handed to the test binaries as
@@ -124,8 +127,17 @@ func goTest(ctx context.Context, inv invocation, x *Execution) error {
 	// On cancellation the whole group dies: go, its compilers, the test
 	// binaries and anything a submission started.
 	stop := context.AfterFunc(ctx, func() { _ = procgroup.Kill(cmd) })
+	watching, stopWatching := context.WithCancel(ctx)
+	killed := func() map[string]string { return nil }
+	if inv.maxRSS > 0 {
+		killed = watchMemory(watching, cmd.Process.Pid, inv.maxRSS)
+	}
 	readErr := x.Read(stdout)
 	waitErr := cmd.Wait()
+	stopWatching()
+	for binary, why := range killed() {
+		x.Limits = append(x.Limits, binary+": "+why)
+	}
 	stop()
 	_ = procgroup.Kill(cmd) // stragglers a submission left behind
 	if ctx.Err() != nil {

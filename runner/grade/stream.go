@@ -30,7 +30,10 @@ type Event struct {
 type Execution struct {
 	Packages map[string]*Package
 	Order    []string // packages in the order they first appeared
-	cap      int
+	// Limits are what the grader saw of test binaries it stopped for
+	// going past a resource limit: "04-transfer.test: stopped: ...".
+	Limits []string
+	cap    int
 }
 
 // NewExecution returns an empty execution that keeps at most outputCap

@@ -26,6 +26,9 @@ const (
 	Policy Verdict = "policy"
 	// NotSubmitted: the submission lacks the learner's files.
 	NotSubmitted Verdict = "not submitted"
+	// ResourceLimit: the test binary went past a limit (goroutines,
+	// memory) and was stopped.
+	ResourceLimit Verdict = "resource limit"
 )
 
 // severity orders the failures when several tests fail differently: the
@@ -33,8 +36,8 @@ const (
 // explains the wrong counts that follow it; a deadlock explains the
 // timeout and the leaked goroutines it leaves behind.
 var severity = map[Verdict]int{
-	Pass: 0, NoTests: 1, Fail: 2, Leak: 3, Timeout: 4, Panic: 5, Deadlock: 6, Race: 7, VetError: 8, BuildError: 9,
-	NotSubmitted: 10, Policy: 11,
+	Pass: 0, NoTests: 1, Fail: 2, Leak: 3, Timeout: 4, Panic: 5, Deadlock: 6, Race: 7, ResourceLimit: 8,
+	VetError: 9, BuildError: 10, NotSubmitted: 11, Policy: 12,
 }
 
 // Worse reports whether v explains more than w.
@@ -48,6 +51,7 @@ var markers = []struct {
 	message string
 }{
 	{"WARNING: DATA RACE", Race, "data race: two goroutines touched the same memory without synchronisation"},
+	{watchdogLimit, ResourceLimit, "stopped: past a resource limit"},
 	{watchdogProof, Deadlock, "deadlock, proven: nothing running can ever wake the goroutines this test waits for (the runtime's goroutine leak profile)"},
 	{"race detected during execution of test", Race, "data race detected during the test"},
 	{"fatal error: concurrent map", Race, "concurrent map access: the runtime stopped the program"},
@@ -133,6 +137,10 @@ func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bo
 		r.Verdict = Pass
 	case found && v == Panic:
 		r.Verdict, r.Message = Panic, panicLine(out)
+	case found && v == ResourceLimit:
+		_, rest, _ := strings.Cut(out, watchdogLimit)
+		line, _, _ := strings.Cut(rest, "\n")
+		r.Verdict, r.Message = ResourceLimit, "stopped:"+line
 	case found && v == Timeout:
 		r.Verdict, r.Message = timeoutVerdict(out, learner)
 	case found:
