@@ -2,9 +2,14 @@ package grade
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/conclab/conclab/exercises"
@@ -24,7 +29,7 @@ const maxLearnerFile = 1 << 20
 // against the exercise's capability policy (package policy). Either way
 // er gets the verdict and the reasons, and admit returns no files: only
 // what it returns is built.
-func admit(er *ExerciseResult, sub string, ex exercises.Exercise) map[string][]byte {
+func admit(er *ExerciseResult, sub string, ex exercises.Exercise, canonical map[string][]byte) map[string][]byte {
 	files := map[string][]byte{}
 	byPath := map[string][]byte{}
 	var missing, refused []string
@@ -68,7 +73,15 @@ func admit(er *ExerciseResult, sub string, ex exercises.Exercise) map[string][]b
 		er.Notes = append(er.Notes, fmt.Sprintf("no %s in %s: nothing was graded", missing[0], sub))
 		return nil
 	}
-	if violations := policy.Check(byPath, ex.Imports); len(violations) > 0 {
+	// A name the learner's files use without declaring it is theirs to
+	// get wrong (the compiler says "undefined"), unless one of the
+	// exercise's own test files in the learner's package declares it:
+	// then it is a test's helper, not the learner's to use.
+	testNames := sharedTestNames(canonical)
+	violations := slices.DeleteFunc(policy.Check(byPath, ex.Imports), func(v policy.Violation) bool {
+		return v.Rule == policy.RuleForeignName && !testNames[v.Name] && !strings.Contains(strings.ToLower(v.Name), "conclab")
+	})
+	if len(violations) > 0 {
 		er.Verdict = Policy
 		for i, v := range violations {
 			loc := location(v.File, v.Line, "policy: "+v.Detail)
@@ -103,4 +116,40 @@ func readRegular(path string) ([]byte, error) {
 		return nil, fmt.Errorf("not a regular file")
 	}
 	return io.ReadAll(io.LimitReader(f, maxLearnerFile+1))
+}
+
+// sharedTestNames are the top-level names declared by the canonical test
+// files that share the learner's package (export_test.go and the like).
+func sharedTestNames(canonical map[string][]byte) map[string]bool {
+	names := map[string]bool{}
+	fset := token.NewFileSet()
+	for name, src := range canonical {
+		if !strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+		if err != nil || strings.HasSuffix(f.Name.Name, "_test") {
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					names[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch spec := spec.(type) {
+					case *ast.TypeSpec:
+						names[spec.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range spec.Names {
+							names[n.Name] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return names
 }

@@ -190,6 +190,14 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 			opts.aliases[copyPath] = target
 		}
 	}
+	// The copy of a learner's file stands for the learner's own file.
+	for _, er := range res.Exercises {
+		for target, learner := range er.Files {
+			if c := overlay[target]; c != "" && c != learner {
+				opts.aliases[c] = learner
+			}
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
 	defer cancel()
@@ -320,7 +328,7 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 			}
 		}
 	}
-	learnerSrc := admit(er, sub, ex)
+	learnerSrc := admit(er, sub, ex, canonical)
 	for name, b := range canonical {
 		target := filepath.Join(dir, name)
 		if slices.Contains(ex.Files, name) {
@@ -331,6 +339,8 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 			src, ok := learnerSrc[name]
 			if !ok {
 				src, learner = b, copyPath // not built: the exercise is not run
+			} else if clocked, ok := withClock(src, clockImport(ex)); ok {
+				src = clocked
 			}
 			if err := os.WriteFile(copyPath, src, 0o644); err != nil {
 				return nil, err
@@ -345,12 +355,15 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 		}
 		overlay[target] = copyPath
 	}
+	if err := layClock(overlay, dir, tmp, ex); err != nil {
+		return nil, err
+	}
 	var targets []string
 	for target := range er.Files {
 		targets = append(targets, target)
 	}
 	slices.Sort(targets)
-	cfg := censusConfig{Own: targets, Limit: limitOf(ex), Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly,
+	cfg := censusConfig{Own: targets, Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly,
 		ImportPath: Module + "/exercises/" + ex.Dir(), Sealed: sealable,
 		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory}
 	if src, _, err := census(canonical, cfg); err == nil {

@@ -78,6 +78,7 @@ func (c *checker) foreignNames(p *pkg) {
 				return true
 			}
 			seen[id.Name] = true
+			c.name = id.Name
 			c.add(id.Pos(), RuleForeignName, "declare what you need in your own file: the tests' helpers and the grader's names are not yours to use",
 				"uses %s, which your files do not declare: not allowed (in the test binary it is the tests' or the grader's)", shown(id.Name))
 			return true

@@ -109,6 +109,8 @@ type Violation struct {
 	Rule         string // one of the Rule constants
 	Detail       string // what was found and why it is refused, one line
 	Instead      string // what to do instead
+	// Name is the identifier a RuleForeignName violation is about.
+	Name string
 }
 
 // String is the violation as one line: file:line: detail.
@@ -199,6 +201,7 @@ type checker struct {
 	allowed   []string
 	osAllowed bool
 	found     []Violation
+	name      string // the identifier the next violation added is about
 }
 
 // pkg is the parsed files of one folder.
@@ -221,7 +224,8 @@ type file struct {
 func (c *checker) add(pos token.Pos, rule, instead, format string, args ...any) {
 	p := c.fset.Position(pos)
 	c.found = append(c.found, Violation{File: p.Filename, Line: p.Line, Column: p.Column,
-		Rule: rule, Detail: fmt.Sprintf(format, args...), Instead: instead})
+		Rule: rule, Detail: fmt.Sprintf(format, args...), Instead: instead, Name: c.name})
+	c.name = ""
 }
 
 // imports checks each import's path and records the names it brings
