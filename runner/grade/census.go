@@ -290,10 +290,15 @@ func {{.Test}}(t *testing.T) {
 	if len(proven) > 0 {
 		fmt.Fprintf(os.Stdout, "%s %d\n%s\n\n", {{printf "%q" .Leaked}}, len(proven), strings.Join(proven, "\n\n"))
 	}
+	provenIDs := map[string]bool{}
+	for _, g := range proven {
+		if id := strings.Fields(g); len(id) > 1 {
+			provenIDs[id[1]] = true
+		}
+	}
 	var running []string
 	for _, g := range stuck {
-		header, _, _ := strings.Cut(g, "\n")
-		if id := strings.Fields(header); len(id) > 1 && strings.Contains(leaked, "goroutine "+id[1]+" [") {
+		if id := strings.Fields(g); len(id) > 1 && provenIDs[id[1]] {
 			continue // listed as leaked
 		}
 		running = append(running, g)

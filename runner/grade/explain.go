@@ -44,7 +44,7 @@ func explain(er *ExerciseResult, opts Options) {
 		// still stuck and where.
 		for _, part := range []struct{ marker, intro string }{
 			{censusLeaked, "after the tests, goroutines that can never wake (proven by the runtime's goroutine leak profile):"},
-			{censusMarker, "after the tests, goroutines of your code still running:"},
+			{censusMarker, "after the tests, goroutines of your code still running (not proven stuck: a timer, a ticker or a loop may still wake them; goleak would report them too):"},
 		} {
 			text := section(er.census, part.marker, censusLeaked, censusMarker, censusDone)
 			if text == "" {
@@ -431,7 +431,8 @@ func explainGoroutines(gs []traceback.Goroutine, src sources, leak bool) ([]stri
 		at      traceback.Frame
 		via     string
 		created string
-		leaked  bool // proven: nothing can wake it
+		creator *traceback.Frame // the go statement that started them
+		leaked  bool             // proven: nothing can wake it
 		ids     []int
 	}
 	var groups []*group
@@ -465,7 +466,7 @@ func explainGoroutines(gs []traceback.Goroutine, src sources, leak bool) ([]stri
 		key := fmt.Sprintf("%s|%s|%s|%s|%v", waiting, at.Short(), via, created, g.Leaked)
 		gr := byKey[key]
 		if gr == nil {
-			gr = &group{waiting: waiting, at: at, via: via, created: created, leaked: g.Leaked}
+			gr = &group{waiting: waiting, at: at, via: via, created: created, creator: g.CreatedBy, leaked: g.Leaked}
 			byKey[key] = gr
 			groups = append(groups, gr)
 		}
@@ -495,6 +496,13 @@ func explainGoroutines(gs []traceback.Goroutine, src sources, leak bool) ([]stri
 		lines = append(lines, line)
 		if l, ok := src.loc(gr.at, fmt.Sprintf("%s: %s", who, state)); ok {
 			locs = append(locs, l)
+		}
+		// Where a leaked goroutine was started is where its way out
+		// (a cancel, a close, a buffer) belongs.
+		if (leak || gr.leaked) && gr.creator != nil {
+			if l, ok := src.loc(*gr.creator, fmt.Sprintf("started %s, which leaked", who)); ok {
+				locs = append(locs, l)
+			}
 		}
 	}
 	if len(groups) > 0 && !leak {

@@ -1,0 +1,3 @@
+module corpus/abba-rare
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/check-then-act
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/cond-if-not-for
+
+go 1.26

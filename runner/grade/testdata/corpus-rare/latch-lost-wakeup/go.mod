@@ -1,0 +1,3 @@
+module corpus/latch-lost-wakeup
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/shutdown-log
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/stop-flag-unlocked
+
+go 1.26

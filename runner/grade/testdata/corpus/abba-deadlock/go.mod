@@ -1,0 +1,3 @@
+module corpus/abba-deadlock
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/chan-deadlock
+
+go 1.26

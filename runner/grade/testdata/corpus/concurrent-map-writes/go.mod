@@ -1,0 +1,3 @@
+module corpus/concurrent-map-writes
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/ctx-never-cancelled
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/double-lock
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/early-return-sender
+
+go 1.26

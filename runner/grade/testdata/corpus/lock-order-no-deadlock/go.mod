@@ -1,0 +1,3 @@
+module corpus/lock-order-no-deadlock
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/log-after-test
+
+go 1.26

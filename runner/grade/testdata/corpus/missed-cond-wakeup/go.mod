@@ -1,0 +1,3 @@
+module corpus/missed-cond-wakeup
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/mutex-copied
+
+go 1.26

@@ -1,0 +1,3 @@
+module corpus/race-and-hang
+
+go 1.26

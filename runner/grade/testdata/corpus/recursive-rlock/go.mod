@@ -1,0 +1,3 @@
+module corpus/recursive-rlock
+
+go 1.26

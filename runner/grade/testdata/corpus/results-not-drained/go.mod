@@ -1,0 +1,3 @@
+module corpus/results-not-drained
+
+go 1.26

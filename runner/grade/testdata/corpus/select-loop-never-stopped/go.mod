@@ -1,0 +1,3 @@
+module corpus/select-loop-never-stopped
+
+go 1.26

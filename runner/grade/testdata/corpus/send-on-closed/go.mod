@@ -1,0 +1,3 @@
+module corpus/send-on-closed
+
+go 1.26

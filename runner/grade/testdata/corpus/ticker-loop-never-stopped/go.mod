@@ -1,0 +1,3 @@
+module corpus/ticker-loop-never-stopped
+
+go 1.26

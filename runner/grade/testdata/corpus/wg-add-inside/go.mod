@@ -1,0 +1,3 @@
+module corpus/wg-add-inside
+
+go 1.26
