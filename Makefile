@@ -52,10 +52,16 @@ lint:
 # bench: lesson 4's Mutex vs RWMutex, 1 to 64 goroutines, ratio per row;
 # then grading every exercise (reference solutions) side by side with a
 # bare go test -race -json over the same packages, warm cache, 5 runs
-# each: the grading overhead ratio (target 1.15 or lower).
+# each: the grading overhead ratio (target 1.10 or lower); the time to a
+# deadlock verdict per deadlocking wrong solution, goroutine dumps vs the
+# leak profile (target 2 s); diagnose over the bug corpus beside a bare
+# go test; and what schedule noise buys on the rare bugs.
 bench:
 	$(GO) run ./lessons/04-rwmutex/cmd/rwbench
 	$(GO) test -run '^$$' -bench GradeVsGoTest -benchtime 5x ./runner/grade
+	$(GO) test -run '^$$' -bench DeadlockVerdict -benchtime 3x -timeout 30m ./runner/grade
+	$(GO) test -run '^$$' -bench DiagnoseCorpus -benchtime 1x -timeout 30m ./runner/grade
+	$(GO) test -run '^$$' -bench ScheduleNoise -benchtime 5x -timeout 60m ./runner/grade
 
 clean:
 	rm -f conclab

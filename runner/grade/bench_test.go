@@ -283,3 +283,118 @@ func seconds(ds []time.Duration) string {
 	}
 	return fmt.Sprintf("%.2fs (%s)", median(ds).Seconds(), strings.Join(parts, " "))
 }
+
+// BenchmarkScheduleNoise measures what diagnose's schedule noise buys on
+// testdata/corpus-rare, bugs that show in a few runs of twenty: each
+// package is diagnosed b.N times with ten plain runs (--count 10), and
+// b.N times with one plain run and nine with noise injected at its
+// synchronisation points (--count 1 --noise 9, a new seed each time),
+// alternating. It prints, per package and in all, how often each found
+// the bug and how long it took, and the bugs found per second of each:
+//
+//	go test -run '^$' -bench ScheduleNoise -benchtime 5x ./runner/grade
+func BenchmarkScheduleNoise(b *testing.B) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "corpus-rare", "*"))
+	require.NoError(b, err)
+	type tally struct {
+		found int
+		spent time.Duration
+	}
+	run := func(dir string, opts grade.DiagnoseOptions) (bool, time.Duration) {
+		abs, err := filepath.Abs(dir)
+		require.NoError(b, err)
+		opts.Dir, opts.Timeout = abs, 30*time.Second
+		start := time.Now()
+		res, err := grade.Diagnose(context.Background(), opts)
+		require.NoError(b, err)
+		return !res.Passed, time.Since(start)
+	}
+	for _, dir := range dirs { // warm the build cache of both
+		run(dir, grade.DiagnoseOptions{Count: 1})
+		run(dir, grade.DiagnoseOptions{Count: 1, Noise: 1, Seed: 1})
+	}
+	plain, noisy := make([]tally, len(dirs)), make([]tally, len(dirs))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for i, dir := range dirs {
+			found, took := run(dir, grade.DiagnoseOptions{Count: 10})
+			plain[i].spent += took
+			if found {
+				plain[i].found++
+			}
+			found, took = run(dir, grade.DiagnoseOptions{Count: 1, Noise: 9, Seed: uint64(1000*n + i + 1)})
+			noisy[i].spent += took
+			if found {
+				noisy[i].found++
+			}
+		}
+	}
+	b.StopTimer()
+	var lines []string
+	var tp, tn tally
+	for i, dir := range dirs {
+		lines = append(lines, fmt.Sprintf("  %-20s plain %d/%d in %5.1fs   noise %d/%d in %5.1fs",
+			filepath.Base(dir), plain[i].found, b.N, plain[i].spent.Seconds(), noisy[i].found, b.N, noisy[i].spent.Seconds()))
+		tp.found, tp.spent = tp.found+plain[i].found, tp.spent+plain[i].spent
+		tn.found, tn.spent = tn.found+noisy[i].found, tn.spent+noisy[i].spent
+	}
+	perSec := func(t tally) float64 { return float64(t.found) / t.spent.Seconds() }
+	b.ReportMetric(perSec(tp), "plain-bugs/s")
+	b.ReportMetric(perSec(tn), "noise-bugs/s")
+	b.Logf("bugs found in %d diagnoses of each package, ten test runs each (warm build cache):\n%s\n"+
+		"  in all: plain %d of %d in %.0fs (%.3f bugs/s), with noise %d of %d in %.0fs (%.3f bugs/s), ratio %.2f",
+		b.N, strings.Join(lines, "\n"), tp.found, b.N*len(dirs), tp.spent.Seconds(), perSec(tp),
+		tn.found, b.N*len(dirs), tn.spent.Seconds(), perSec(tn), perSec(tn)/perSec(tp))
+}
+
+// BenchmarkDiagnoseCorpus diagnoses each package of testdata/corpus
+// (--count 3, the lock-order run included) side by side with a bare
+// `go test -race -count 3 -timeout 10s` of it, warm build cache: a bare
+// run of a package that hangs lasts its whole timeout, a diagnosis ends
+// when the deadlock is proven. It prints both wall times per package and
+// in all:
+//
+//	go test -run '^$' -bench DiagnoseCorpus -benchtime 1x ./runner/grade
+func BenchmarkDiagnoseCorpus(b *testing.B) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "corpus", "*", "go.mod"))
+	require.NoError(b, err)
+	bareRun := func(dir string) time.Duration {
+		cmd := exec.Command("go", "test", "-race", "-count=3", "-timeout=10s", ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), grade.LeakProfileEnv()...)
+		start := time.Now()
+		_ = cmd.Run() // the bugs make it fail
+		return time.Since(start)
+	}
+	diagnose := func(dir string) time.Duration {
+		start := time.Now()
+		_, err := grade.Diagnose(context.Background(), grade.DiagnoseOptions{Dir: dir, Count: 3, LockOrder: true, Timeout: 10 * time.Second})
+		require.NoError(b, err)
+		return time.Since(start)
+	}
+	abs := make([]string, len(dirs))
+	for i, d := range dirs {
+		abs[i], err = filepath.Abs(filepath.Dir(d))
+		require.NoError(b, err)
+		diagnose(abs[i]) // warm the build cache
+	}
+	bare, diag := make([][]time.Duration, len(dirs)), make([][]time.Duration, len(dirs))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for i, dir := range abs {
+			bare[i] = append(bare[i], bareRun(dir))
+			diag[i] = append(diag[i], diagnose(dir))
+		}
+	}
+	b.StopTimer()
+	var lines []string
+	var tb, td time.Duration
+	for i, dir := range abs {
+		mb, md := median(bare[i]), median(diag[i])
+		tb, td = tb+mb, td+md
+		lines = append(lines, fmt.Sprintf("  %-27s go test %5.1fs   diagnose %5.1fs", filepath.Base(dir), mb.Seconds(), md.Seconds()))
+	}
+	b.ReportMetric(td.Seconds()/tb.Seconds(), "ratio")
+	b.Logf("wall time per package, medians of %d runs (diagnose includes its lock-order run):\n%s\n  in all: go test %.0fs, diagnose %.0fs (ratio %.2f)",
+		b.N, strings.Join(lines, "\n"), tb.Seconds(), td.Seconds(), td.Seconds()/tb.Seconds())
+}
