@@ -229,6 +229,15 @@ func (s sources) learner(p string) (string, bool) {
 	return "", false
 }
 
+// readFile reads a file as go printed its path: the learner's real file
+// for the grader's copies, else the file itself.
+func (s sources) readFile(p string) ([]byte, error) {
+	if real, ok := s.learner(p); ok {
+		p = real
+	}
+	return os.ReadFile(p)
+}
+
 // location builds a Location for line n of the learner's file real, with
 // the line and its neighbours.
 func location(real string, n int, what string) Location {
@@ -311,12 +320,8 @@ func funcName(fn string) string {
 
 var numberedFolder = regexp.MustCompile(`^[0-9]+-`)
 
-func goroutineName(id int) string {
-	if id == 1 {
-		return "the main goroutine"
-	}
-	return fmt.Sprintf("goroutine %d", id)
-}
+// goroutineName is a goroutine as the lessons name it too.
+func goroutineName(id int) string { return traceback.Who(id) }
 
 // explainRaces describes each distinct pair of conflicting accesses once:
 // who read or wrote where, and where each goroutine was started.
@@ -344,9 +349,16 @@ func explainRaces(out string, src sources) ([]string, []Location) {
 			continue
 		}
 		seen[a+" "+b] = true
-		lines = append(lines, fmt.Sprintf("data race: %s %s at %s (%s) while %s %s at %s (%s), with nothing ordering the two",
-			goroutineName(r.Current.Goroutine), verb(r.Current), cur.Short(), funcName(cur.Func),
-			goroutineName(r.Previous.Goroutine), verb(r.Previous), prev.Short(), funcName(prev.Func)))
+		// Told as the lessons tell it: the variable, both accesses,
+		// what can go wrong.
+		sum := traceback.SummarizeRace(r, cur, prev, src.readFile)
+		in := funcName(cur.Func)
+		if other := funcName(prev.Func); other != in {
+			in += " and " + other
+		}
+		lines = append(lines, fmt.Sprintf("data race on %s: %s (in %s), with nothing ordering the two",
+			sum.Name, sum.Accesses, in),
+			"  "+sum.Consequence)
 		for _, side := range []struct {
 			a       traceback.Access
 			created []traceback.Frame

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/conclab/conclab/lessons/traceback"
 )
 
 // Verdict is the outcome of a test or an exercise.
@@ -74,12 +76,6 @@ func classify(out string) (Verdict, string, bool) {
 	}
 	return "", "", false
 }
-
-// waitStates are goroutine states of a goroutine that waits for another
-// one: a dump in which the learner's goroutines sit in these is a
-// deadlock, not a slow test.
-var waitStates = []string{"chan send", "chan receive", "select", "sync.Mutex.Lock", "sync.RWMutex.RLock",
-	"sync.RWMutex.Lock", "sync.WaitGroup.Wait", "sync.Cond.Wait", "semacquire", "sleep"}
 
 // TestResult is the verdict on one top-level test.
 type TestResult struct {
@@ -175,15 +171,14 @@ func timeoutVerdict(dump string, learner func(string) bool) (Verdict, string) {
 	if m := timedOutAfter.FindStringSubmatch(dump); m != nil {
 		limit = " after " + m[1]
 	}
-	for block := range strings.SplitSeq(dump, "\n\n") {
-		header, rest, _ := strings.Cut(strings.TrimLeft(block, "\n"), "\n")
-		if !strings.HasPrefix(header, "goroutine ") || !mentionsLearner(rest, learner) {
+	for _, g := range traceback.ParseDump(dump) {
+		if _, ok := traceback.UserFrame(g.Frames, learner); !ok {
 			continue
 		}
-		for _, s := range waitStates {
-			if strings.Contains(header, "["+s) {
-				return Deadlock, "deadlock: the test timed out" + limit + " with goroutines blocked in your code"
-			}
+		switch g.WaitingOn() {
+		case traceback.ChanSend, traceback.ChanReceive, traceback.Select, traceback.MutexLock, traceback.RWMutexLock,
+			traceback.RWMutexRLock, traceback.WaitGroupWait, traceback.CondWait, traceback.Sleep, "semacquire":
+			return Deadlock, "deadlock: the test timed out" + limit + " with goroutines blocked in your code"
 		}
 	}
 	return Timeout, "timed out" + limit + " (too slow, or a livelock: nothing in your code was blocked)"
@@ -191,17 +186,7 @@ func timeoutVerdict(dump string, learner func(string) bool) (Verdict, string) {
 
 var (
 	timedOutAfter = regexp.MustCompile(`panic: test timed out after (\S+)`)
-	fileLine      = regexp.MustCompile(`(?m)^\t(\S+\.go):\d+`)
 )
-
-func mentionsLearner(frames string, learner func(string) bool) bool {
-	for _, m := range fileLine.FindAllStringSubmatch(frames, -1) {
-		if learner(m[1]) {
-			return true
-		}
-	}
-	return false
-}
 
 // failureMessage picks what a failed test said about its first failure:
 // testify's Messages and Error fields (with expected/actual), or else the
