@@ -28,7 +28,7 @@ type Goroutine struct {
 	CreatedByGoroutine int
 	// Leaked: the runtime's goroutine leak profile proved that nothing
 	// still able to run can ever wake it ("[chan send (leaked)]").
-	Leaked bool
+	Leaked bool `json:",omitempty"`
 }
 
 // The answers of Goroutine.WaitingOn for a blocked goroutine.

@@ -390,3 +390,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseDumpLeakProfile reads the runtime's goroutine leak profile
+// (debug=2): the goroutines it proves stuck are marked Leaked, with the
+// state they wait in; the others are not.
+func TestParseDumpLeakProfile(t *testing.T) {
+	profile := `goroutine 20 [running]:
+main.watch()
+	/src/x_test.go:9 +0x25
+
+goroutine 24 [sync.Mutex.Lock (leaked)]:
+sync.(*Mutex).Lock(0x0?)
+	/usr/local/go/src/sync/mutex.go:46 +0x15
+lp.Transfer(0xc0000941e0, 0xc0000941f0)
+	/src/x.go:11 +0xa5
+created by lp.TestDeadlock in goroutine 23
+	/src/x_test.go:16 +0x1dd
+
+goroutine 22 [chan send (leaked), 2 minutes]:
+lp.Leak.func1()
+	/src/x.go:19 +0x3d
+created by lp.Leak in goroutine 21
+	/src/x.go:19 +0x9a
+`
+	gs := traceback.ParseDump(profile)
+	require.Len(t, gs, 3)
+	assert.False(t, gs[0].Leaked)
+	assert.True(t, gs[1].Leaked)
+	assert.Equal(t, traceback.MutexLock, gs[1].WaitingOn())
+	assert.Equal(t, 23, gs[1].CreatedByGoroutine)
+	assert.True(t, gs[2].Leaked)
+	assert.Equal(t, traceback.ChanSend, gs[2].WaitingOn())
+	assert.Equal(t, "2 minutes", gs[2].Wait)
+}
