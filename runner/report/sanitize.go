@@ -117,6 +117,7 @@ func sanitized(res *grade.Result) *grade.Result {
 		c.Method = Sanitize(e.Method)
 		c.Output = Sanitize(e.Output)
 		c.Explanation = sanitizeAll(e.Explanation)
+		c.Findings = sanitizeAll(e.Findings)
 		c.Notes = sanitizeAll(e.Notes)
 		c.Locations = sanitizeLocations(e.Locations)
 		if e.Tests != nil {
