@@ -120,7 +120,7 @@ func BenchmarkDeadlockVerdict(b *testing.B) {
 		er := res.Exercises[0]
 		if er.Verdict != grade.Deadlock {
 			// Printed, not logged: go test cuts a benchmark's log to ten lines.
-	fmt.Printf("%s %s: verdict %s (%s), want deadlock\n", f.ex.Slug, f.name, er.Verdict, er.Message)
+			fmt.Printf("%s %s: verdict %s (%s), want deadlock\n", f.ex.Slug, f.name, er.Verdict, er.Message)
 		}
 		into.wall = append(into.wall, time.Since(start))
 		into.test = append(into.test, time.Duration(er.Duration*float64(time.Second)))
