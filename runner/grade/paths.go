@@ -66,7 +66,13 @@ func relativePaths(opts Options) *strings.Replacer {
 	show := strings.NewReplacer(r...)
 	var files []string
 	for copyPath, target := range opts.aliases {
-		files = append(files, copyPath, show.Replace(target))
+		shown := show.Replace(target)
+		files = append(files, copyPath, shown)
+		// The go command names a file relatively when that is shorter
+		// (a copy in /tmp graded from /tmp/clone: ../conclab-grade-1/x.go).
+		if rel, err := filepath.Rel(opts.Root, copyPath); err == nil && strings.HasPrefix(rel, "..") {
+			files = append(files, rel, shown)
+		}
 	}
 	// A copy's whole path goes before the folders: it names another file.
 	return strings.NewReplacer(append(files, r...)...)
