@@ -99,6 +99,7 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Version: ReportVersion, Started: time.Now()}
+	sweepStale(os.TempDir(), "conclab-diagnose-", time.Now().Add(-staleAfter))
 	tmp, err := os.MkdirTemp("", "conclab-diagnose-")
 	if err != nil {
 		return nil, err

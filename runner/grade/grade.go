@@ -154,6 +154,7 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("no submission folder %s", opts.Submission)
 	}
 	res := &Result{Version: ReportVersion, Started: time.Now()}
+	sweepStale(os.TempDir(), "conclab-grade-", time.Now().Add(-staleAfter))
 	tmp, err := os.MkdirTemp("", "conclab-grade-")
 	if err != nil {
 		return nil, err
@@ -282,6 +283,28 @@ func (er *ExerciseResult) notRun() {
 		er.Hint = 1
 	}
 	er.Locations = sortLocations(er.Locations)
+}
+
+// staleAfter is how old a grader's scratch folder must be before a later
+// run takes it for the leftover of a run that was killed (kill -9 leaves
+// no chance to clean up): far longer than the longest deadline.
+const staleAfter = 2 * time.Hour
+
+// sweepStale removes the folders prefix* in dir last changed before
+// cutoff: scratch folders of earlier runs that were killed.
+func sweepStale(dir, prefix string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // profileEnv is the test binaries' environment for the goroutine leak

@@ -144,3 +144,23 @@ func golden(t *testing.T, er *grade.ExerciseResult) []byte {
 	b.WriteString("\n")
 	return b.Bytes()
 }
+
+// TestLinkErrorKeepsItsText reads a stream in which the linker failed:
+// go test files the linker's words under the test binary ("p.test"),
+// not under the package, and they must still reach the package's verdict.
+func TestLinkErrorKeepsItsText(t *testing.T) {
+	stream := `{"ImportPath":"example.com/p.test","Action":"build-output","Output":"# example.com/p.test\n"}
+{"ImportPath":"example.com/p.test","Action":"build-output","Output":"example.com/p.Inc: relocation target example.com/q.missing not defined\n"}
+{"ImportPath":"example.com/p.test","Action":"build-fail"}
+{"Action":"start","Package":"example.com/p"}
+{"Action":"output","Package":"example.com/p","Output":"FAIL\texample.com/p [build failed]\n"}
+{"Action":"fail","Package":"example.com/p","Elapsed":0,"FailedBuild":"example.com/p.test"}
+`
+	x := grade.NewExecution(1 << 16)
+	require.NoError(t, x.Read(strings.NewReader(stream)))
+	require.Contains(t, x.Packages, "example.com/p")
+	er := &grade.ExerciseResult{Slug: "p"}
+	grade.Finish(er, x.Packages["example.com/p"], grade.Options{Root: t.TempDir()})
+	assert.Equal(t, grade.BuildError, er.Verdict)
+	assert.Contains(t, er.Message, "relocation target example.com/q.missing not defined", "the linker's own words")
+}
