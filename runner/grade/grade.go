@@ -117,7 +117,8 @@ type ExerciseResult struct {
 	// packageOutput is what the test binary printed outside any test
 	// (a fatal error, goleak's report), without the build's output.
 	packageOutput string
-	censusName    string // the census test's name ("" when there is none)
+	censusName    string   // the census test's name ("" when there is none)
+	run           *Package // the package's run, as judged
 	// sealRequired: the tests count as run to the end only if the
 	// census said so on the sealed pipe (sealedDone).
 	sealRequired, sealedDone bool
@@ -211,8 +212,8 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		args = append(args, "-race")
 	}
 	var sealed map[string]bool
+	inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log, maxRSS: maxRSS}
 	if len(pkgs) > 0 {
-		inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log, maxRSS: maxRSS}
 		var err error
 		if sealed, err = goTestSealed(ctx, inv, x); err != nil {
 			return nil, err
@@ -235,6 +236,9 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 				}
 			}
 		}
+	}
+	if ctx.Err() == nil && sealable {
+		confirmAfterDeadlock(ctx, opts, inv, byPkg)
 	}
 	if ctx.Err() == nil {
 		explainLockCycles(ctx, opts, res.Exercises, overlay, tmp)
@@ -491,6 +495,7 @@ func Finish(er *ExerciseResult, p *Package, opts Options) {
 	if p == nil {
 		p = &Package{Tests: map[string]*Test{}}
 	}
+	er.run = p
 	var names []string
 	for _, t := range er.Tests {
 		names = append(names, t.Name)
