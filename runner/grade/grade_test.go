@@ -164,6 +164,18 @@ func TestGradeLockCycle(t *testing.T) {
 	text := strings.Join(er.Explanation, "\n")
 	assert.Contains(t, text, "nothing running can ever wake these goroutines", "the proof is explained:\n%s", text)
 	assert.Contains(t, text, "lock-order inversion", "the wait-for cycle is named:\n%s", text)
+	// The deadlock stopped the run, yet every test was judged: the others
+	// ran again without it, in a run that reached its census.
+	passed := 0
+	for _, tr := range er.Tests {
+		assert.NotContains(t, tr.Message, "did not run", "%s was judged", tr.Name)
+		assert.NotContains(t, tr.Message, "not trusted", "%s was confirmed", tr.Name)
+		if tr.Verdict == grade.Pass {
+			passed++
+		}
+	}
+	assert.Positive(t, passed, "the transfers from one goroutine work: those tests pass")
+	assert.Positive(t, er.Points)
 	var taken []int
 	for _, loc := range er.Locations {
 		if strings.Contains(loc.What, "lock taken here") {
