@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,16 +31,24 @@ type event struct {
 	Output      string
 	ImportPath  string // build-output and build-fail events
 	FailedBuild string // set on a package's fail when its build failed
+	Elapsed     float64
 }
 
 // pkgRun is what one package did in one go test invocation.
 type pkgRun struct {
 	Action      string         // the package's final action: pass, fail, skip; "" if it never ended
+	Elapsed     time.Duration  // the test binary's run time, from the final action
 	BuildFailed bool           // the package or its test did not compile
 	Passes      map[string]int // top-level test name -> pass events
 	Fails       map[string]int // top-level test name -> fail events
-	Output      strings.Builder
-	markers     map[verdict]bool // markers seen, even past maxOutput
+	// Starts counts each top-level test's run events, and Results holds
+	// its pass, fail and skip actions in order: with -count=n, its k-th
+	// result is from the k-th run. A test that started more often than
+	// it ended was running when the test binary died.
+	Starts  map[string]int
+	Results map[string][]string
+	Output  strings.Builder
+	markers map[verdict]bool // markers seen, even past maxOutput
 }
 
 func (p *pkgRun) add(out string) {
@@ -116,6 +125,12 @@ func (p *pkgRun) Verdict() verdict {
 // -> replacement path) swapped in, in its own process group so that
 // everything it started dies with it, and returns what each package did.
 func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []string, args ...string) (map[string]*pkgRun, error) {
+	return goTestEnv(ctx, nil, root, overlay, pkgs, args...)
+}
+
+// goTestEnv is goTest with env ("NAME=value") added to the environment
+// that go test and the test binaries inherit.
+func goTestEnv(ctx context.Context, env []string, root string, overlay map[string]string, pkgs []string, args ...string) (map[string]*pkgRun, error) {
 	argv := []string{"test", "-json"}
 	if len(overlay) > 0 {
 		f, err := os.CreateTemp("", "selfcheck-overlay-*.json")
@@ -136,6 +151,9 @@ func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []
 
 	cmd := exec.CommandContext(ctx, "go", argv...)
 	cmd.Dir = root
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	procgroup.Isolate(cmd) // cancelling kills go, the test binaries and what they started
 	cmd.WaitDelay = 5 * time.Second
 	var stderr bytes.Buffer
@@ -148,17 +166,46 @@ func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []
 		return nil, err
 	}
 
+	runs := readRuns(stdout)
+	waitErr := cmd.Wait()
+	if ctx.Err() != nil {
+		return runs, fmt.Errorf("go test cut off: %w", context.Cause(ctx))
+	}
+	// go test exits 1 when a test fails; anything else with nothing
+	// reported means go test itself could not run.
+	var exit *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exit) || len(runs) == 0 {
+		return runs, fmt.Errorf("go %s: %v\n%s", strings.Join(argv, " "), waitErr, stderr.String())
+	}
+	for _, p := range pkgs {
+		if runs[p] == nil {
+			// A package that fails to load is reported on stderr only.
+			r := newPkgRun()
+			r.BuildFailed = true
+			r.add(stderr.String())
+			runs[p] = r
+		}
+	}
+	return runs, nil
+}
+
+func newPkgRun() *pkgRun {
+	return &pkgRun{Passes: map[string]int{}, Fails: map[string]int{}, Starts: map[string]int{}, Results: map[string][]string{}, markers: map[verdict]bool{}}
+}
+
+// readRuns reads a go test -json stream into what each package did.
+func readRuns(r io.Reader) map[string]*pkgRun {
 	runs := map[string]*pkgRun{}
 	get := func(pkg string) *pkgRun {
 		pkg, _, _ = strings.Cut(pkg, " ") // "p [p.test]" in build events
 		r := runs[pkg]
 		if r == nil {
-			r = &pkgRun{Passes: map[string]int{}, Fails: map[string]int{}, markers: map[verdict]bool{}}
+			r = newPkgRun()
 			runs[pkg] = r
 		}
 		return r
 	}
-	sc := bufio.NewScanner(stdout)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
 		var e event
@@ -176,34 +223,24 @@ func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []
 		case e.Test == "" && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 			r := get(e.Package)
 			r.Action = e.Action
+			r.Elapsed = time.Duration(e.Elapsed * float64(time.Second))
 			if e.FailedBuild != "" {
 				r.BuildFailed = true
 			}
-		case e.Test != "" && !strings.Contains(e.Test, "/") && e.Action == "pass":
-			get(e.Package).Passes[e.Test]++
-		case e.Test != "" && !strings.Contains(e.Test, "/") && e.Action == "fail":
-			get(e.Package).Fails[e.Test]++
+		case e.Test != "" && !strings.Contains(e.Test, "/") && e.Action == "run":
+			get(e.Package).Starts[e.Test]++
+		case e.Test != "" && !strings.Contains(e.Test, "/") && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
+			r := get(e.Package)
+			r.Results[e.Test] = append(r.Results[e.Test], e.Action)
+			switch e.Action {
+			case "pass":
+				r.Passes[e.Test]++
+			case "fail":
+				r.Fails[e.Test]++
+			}
 		}
 	}
-	waitErr := cmd.Wait()
-	if ctx.Err() != nil {
-		return runs, fmt.Errorf("go test cut off: %w", context.Cause(ctx))
-	}
-	// go test exits 1 when a test fails; anything else with nothing
-	// reported means go test itself could not run.
-	var exit *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exit) || len(runs) == 0 {
-		return runs, fmt.Errorf("go %s: %v\n%s", strings.Join(argv, " "), waitErr, stderr.String())
-	}
-	for _, p := range pkgs {
-		if runs[p] == nil {
-			// A package that fails to load is reported on stderr only.
-			r := get(p)
-			r.BuildFailed = true
-			r.add(stderr.String())
-		}
-	}
-	return runs, nil
+	return runs
 }
 
 // moduleRoot is the folder holding go.mod, found from the working folder.

@@ -14,9 +14,25 @@
 // Usage, from anywhere in the module:
 //
 //	go run ./exercises/selfcheck [-count 10] [-only 1,counter] [-v]
+//	go run ./exercises/selfcheck -only 1,2 -mutants all [-mutant-runs 5]
 //
 // It exits 0 only when every solution passes, every stub fails and every
 // wrong solution is killed with the expected verdict.
+//
+// With -mutants all (or sample=N, N per exercise) it also makes the
+// mutants of every reference solution that passed (package mutate: a
+// deleted Lock/Unlock pair, a split critical section, a dropped
+// ctx.Done() case, ...) and runs the tests against each, laid over the
+// stub like the wrong solutions, -mutant-runs times under -race (one go
+// test -count; a test binary that dies early, in a panic, owes the runs
+// after, which run one go test each). A mutant is killed only if every
+// run fails, stillborn if it does not compile, equivalent if it survives
+// and equivalent.txt says why no test could kill it; any other survivor
+// fails the self-check. A run that takes longer than -mutant-timeout (by
+// default ten times the reference solution's run, at least 10s) is a
+// hang, verdict deadlock. The report names each survivor as
+// equivalent.txt would ("02-ledger ledger.go:36 split-critical-section"),
+// to be killed by a better test or listed there with its reason.
 package main
 
 import (
@@ -43,6 +59,9 @@ import (
 // minFixtures is how many wrong solutions each exercise must have.
 const minFixtures = 3
 
+// mutantsDeadline is -deadline's default with -mutants.
+const mutantsDeadline = 90 * time.Minute
+
 // wantable are the verdicts a fixture may expect.
 var wantable = []verdict{vRace, vDeadlock, vLeak, vFail, vPanic}
 
@@ -50,12 +69,26 @@ func main() {
 	count := flag.Int("count", 10, "runs of each reference solution per -cpu value")
 	cpus := flag.String("cpu", "1,2,4", "GOMAXPROCS values for the reference solutions")
 	only := flag.String("only", "", "check only these exercises (comma-separated numbers or slugs)")
-	rounds := flag.Int("rounds", 2, "rounds of wrong solutions run at once")
-	parallel := flag.Int("p", 4, "packages tested at once for stubs and fixtures (mostly idle: they wait on deadlines)")
-	overall := flag.Duration("deadline", 12*time.Minute, "give up (and kill everything) after this long")
+	rounds := flag.Int("rounds", 2, "rounds of wrong solutions (and of mutants) run at once")
+	parallel := flag.Int("p", 4, "packages tested at once for stubs, fixtures and mutants (mostly idle: they wait on deadlines)")
+	overall := flag.Duration("deadline", 12*time.Minute, "give up (and kill everything) after this long (with -mutants, 90m unless given)")
 	verbose := flag.Bool("v", false, "print the test output of every unexpected result in full")
+	mutants := flag.String("mutants", "", "also test the mutants of the reference solutions: all, or sample=N per exercise")
+	mutantRuns := flag.Int("mutant-runs", 5, "runs of the tests per mutant (-count); a mutant is killed only if every run fails")
+	mutantTimeout := flag.Duration("mutant-timeout", 0, "time limit of one run of the tests against a mutant (0: ten times the reference solution's, 10s to the catalog's Timeout)")
 	flag.Parse()
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "selfcheck: "+format+"\n", args...) }
+	mode, err := parseMutantsMode(*mutants)
+	if err == nil && *mutantRuns < 1 {
+		err = fmt.Errorf("-mutant-runs must be at least 1")
+	}
+	if err != nil {
+		log("%v", err)
+		os.Exit(2)
+	}
+	if mode.on && !flagSet("deadline") {
+		*overall = mutantsDeadline
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -68,9 +101,22 @@ func main() {
 		os.Exit(2)
 	}
 	c.count, c.cpus, c.parallel, c.rounds, c.verbose = *count, *cpus, *parallel, *rounds, *verbose
+	c.mutants, c.mutantRuns, c.mutantTimeout = mode, *mutantRuns, *mutantTimeout
+	if mode.on {
+		if err := c.loadEquivalents(); err != nil {
+			log("%v", err)
+			os.Exit(2)
+		}
+	}
 	start := time.Now()
 	err = c.run(ctx, log)
+	if err == nil && mode.on {
+		err = c.runMutants(ctx, log)
+	}
 	c.report(os.Stdout)
+	if c.mutantsMade {
+		c.reportMutants(os.Stdout)
+	}
 	fmt.Printf("selfcheck took %v\n", time.Since(start).Round(time.Second))
 	if err != nil {
 		log("%v", err)
@@ -97,22 +143,31 @@ type exercise struct {
 	stub      string            // absolute path of the file fixtures replace
 	solution  map[string]string // stub file -> solution file
 	fixtures  []fixture
-	problems  []string // catalog problems (missing files, bad fixtures)
-	solRuns   int      // runs of every test that passed
-	solErr    string   // why the solution did not pass, if it did not
+	problems  []string      // catalog problems (missing files, bad fixtures)
+	solRuns   int           // runs of every test that passed
+	solTime   time.Duration // the reference solution's test binary ran this long for all its runs
+	solErr    string        // why the solution did not pass, if it did not
 	stubGot   verdict
 	stubFails int // tests that failed against the stub
 	stubOut   string
+	// With -mutants: the solution's mutants, or why there are none.
+	mutants        []*mutant
+	mutantsSkipped string
 }
 
 type checker struct {
-	root, module string
-	exs          []*exercise
-	count        int
-	cpus         string
-	parallel     int
-	rounds       int
-	verbose      bool
+	root, module  string
+	exs           []*exercise
+	count         int
+	cpus          string
+	parallel      int
+	rounds        int
+	verbose       bool
+	mutants       mutantsMode
+	mutantRuns    int
+	mutantTimeout time.Duration
+	equivalents   map[string]string // equivalent.txt: mutant key -> why it is equivalent
+	mutantsMade   bool
 }
 
 func newChecker(only string) (*checker, error) {
@@ -251,6 +306,7 @@ func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
 	want := c.count * ncpu
 	for _, x := range c.exs {
 		r := runs[x.pkg]
+		x.solTime = r.Elapsed
 		switch v := r.Verdict(); {
 		case v != vPass:
 			x.solErr = string(v)
@@ -346,11 +402,18 @@ func (x *exercise) ok() bool {
 
 func (c *checker) ok() bool {
 	for _, x := range c.exs {
-		if !x.ok() {
+		if !x.ok() || c.mutants.on && !x.mutantsOK() {
 			return false
 		}
 	}
 	return true
+}
+
+// flagSet reports whether the flag called name was given.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // report prints one line per exercise and the details of anything wrong.

@@ -1,0 +1,515 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/conclab/conclab/exercises/selfcheck/mutate"
+)
+
+// equivalentFile lists the mutants that no test could kill, relative to
+// the module root.
+const equivalentFile = "exercises/selfcheck/equivalent.txt"
+
+// raceEnv makes the race detector report a race every time it sees one.
+// By default it reports each pair of racing stacks once per process, so
+// with -count=5 a racy mutant would fail the first run and pass the four
+// others, and never count as killed in every run.
+func raceEnv() []string {
+	flags := "suppress_equal_stacks=0 suppress_equal_addresses=0"
+	if old := os.Getenv("GORACE"); old != "" {
+		flags = old + " " + flags
+	}
+	return []string{"GORACE=" + flags}
+}
+
+// mutantsMode is what -mutants asked for.
+type mutantsMode struct {
+	on     bool
+	sample int // mutants per exercise; 0 for all
+}
+
+func parseMutantsMode(s string) (mutantsMode, error) {
+	switch {
+	case s == "":
+		return mutantsMode{}, nil
+	case s == "all":
+		return mutantsMode{on: true}, nil
+	case strings.HasPrefix(s, "sample="):
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "sample="))
+		if err != nil || n < 1 {
+			return mutantsMode{}, fmt.Errorf("-mutants sample=N needs a positive number, not %q", s)
+		}
+		return mutantsMode{on: true, sample: n}, nil
+	}
+	return mutantsMode{}, fmt.Errorf("-mutants is all or sample=N, not %q", s)
+}
+
+// fate is what became of a mutant.
+type fate string
+
+const (
+	fKilled     fate = "killed"     // every run failed
+	fSurvived   fate = "survived"   // some run passed
+	fEquivalent fate = "equivalent" // survived, and equivalent.txt says why no test can kill it
+	fStillborn  fate = "stillborn"  // does not compile
+)
+
+// mutant is one mutant of a reference solution under check.
+type mutant struct {
+	mutate.Mutant
+	stub    string // the stub file its source replaces
+	key     string // its name in equivalent.txt: "02-ledger ledger.go:36 split-critical-section"
+	path    string // its source, written out for -overlay
+	runs    int    // runs of the tests watched so far
+	kills   int    // runs that killed it
+	fate    fate   // "" while runs remain to be watched
+	verdict verdict
+	output  string        // of its first go test
+	reason  string        // equivalent.txt's, when it is listed there
+	time    time.Duration // its test binaries ran this long
+}
+
+// loadEquivalents reads equivalent.txt: one mutant per line,
+//
+//	NN-slug file.go:LINE operator: reason
+//
+// with blank lines and lines starting with # ignored.
+func (c *checker) loadEquivalents() error {
+	path := filepath.Join(c.root, equivalentFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c.equivalents = map[string]string{}
+	line := regexp.MustCompile(`^(\d\d-[a-z0-9-]+) ([^ :]+\.go):(\d+) ([a-z0-9-]+): *(.*)$`)
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		m := line.FindStringSubmatch(text)
+		switch {
+		case m == nil:
+			return fmt.Errorf("%s:%d: want \"NN-slug file.go:LINE operator: reason\", got %q", equivalentFile, n, text)
+		case mutate.Operator(m[4]).Doc() == "":
+			return fmt.Errorf("%s:%d: no operator %q (there are %v)", equivalentFile, n, m[4], mutate.Operators())
+		case strings.TrimSpace(m[5]) == "":
+			return fmt.Errorf("%s:%d: say why %s %s:%s %s is equivalent", equivalentFile, n, m[1], m[2], m[3], m[4])
+		}
+		c.equivalents[fmt.Sprintf("%s %s:%s %s", m[1], m[2], m[3], m[4])] = strings.TrimSpace(m[5])
+	}
+	return sc.Err()
+}
+
+// makeMutants makes the mutants of x's reference solution (a sample of
+// them with -mutants sample=N) and writes each into dir.
+func (c *checker) makeMutants(x *exercise, dir string) error {
+	var all []mutate.Mutant
+	var stubs []string // the stub file each of all replaces
+	for _, stub := range slices.Sorted(maps.Keys(x.solution)) {
+		src, err := os.ReadFile(x.solution[stub])
+		if err != nil {
+			return err
+		}
+		ms, err := mutate.All(x.solution[stub], src)
+		if err != nil {
+			return err
+		}
+		all = append(all, ms...)
+		for range ms {
+			stubs = append(stubs, stub)
+		}
+	}
+	picked := sample(all, len(all))
+	if c.mutants.sample > 0 {
+		picked = sample(all, c.mutants.sample)
+	}
+	for _, i := range picked {
+		m, stub := all[i], stubs[i]
+		mu := &mutant{Mutant: m, stub: stub, key: fmt.Sprintf("%s %s:%d %s", x.Dir(), filepath.Base(stub), m.Line, m.Operator)}
+		mu.path = filepath.Join(dir, fmt.Sprintf("%s-%03d-%s", x.Dir(), i+1, filepath.Base(stub)))
+		if err := os.WriteFile(mu.path, m.Source, 0o644); err != nil {
+			return err
+		}
+		x.mutants = append(x.mutants, mu)
+	}
+	return nil
+}
+
+// sample picks n of ms, one operator after the other, so that a sample
+// covers as many operators as it can, and returns their indexes in order.
+func sample(ms []mutate.Mutant, n int) []int {
+	byOp := map[mutate.Operator][]int{}
+	for i, m := range ms {
+		byOp[m.Operator] = append(byOp[m.Operator], i)
+	}
+	var picked []int
+	for k := 0; len(picked) < min(n, len(ms)); k++ {
+		for _, op := range mutate.Operators() {
+			if k < len(byOp[op]) && len(picked) < n {
+				picked = append(picked, byOp[op][k])
+			}
+		}
+	}
+	slices.Sort(picked)
+	return picked
+}
+
+// runMutants runs the tests against every mutant of every exercise whose
+// reference solution passed. Like the wrong solutions, the k-th mutants
+// of all exercises go into one go test invocation (a round), and c.rounds
+// rounds run at once. Each round runs the tests c.mutantRuns times
+// (-count). A mutant whose test binary died before the last run (a panic
+// ends every run after it) goes into a later round for the runs it still
+// owes, until it has been watched c.mutantRuns times or some run let it
+// live.
+func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) error {
+	dir, err := os.MkdirTemp("", "selfcheck-mutants-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	total := 0
+	for _, x := range c.exs {
+		if x.solErr != "" || x.solRuns == 0 {
+			x.mutantsSkipped = "the reference solution does not pass"
+			continue
+		}
+		if err := c.makeMutants(x, dir); err != nil {
+			return fmt.Errorf("%s: %v", x.ID(), err)
+		}
+		total += len(x.mutants)
+	}
+	c.mutantsMade = true
+	t0 := time.Now()
+	var limits []string
+	for _, x := range c.exs {
+		if x.mutantsSkipped == "" {
+			limits = append(limits, fmt.Sprintf("%s %v", x.Slug, c.runLimit(x)))
+		}
+	}
+	log("mutants: %d, each tested with -race -count=%d; time limit per run: %s", total, c.mutantRuns, strings.Join(limits, ", "))
+
+	// The first wave runs every mutant once, with -count. A mutant whose
+	// test binary died before its last run owes the runs after: the
+	// second wave runs each of them as a go test -count=1 of its own, in
+	// rounds side by side, so that a hang costs one run's timeout each.
+	var jobs []job
+	for _, x := range c.exs {
+		for _, m := range x.mutants {
+			jobs = append(jobs, job{x, m, c.mutantRuns})
+		}
+	}
+	var mu sync.Mutex // guards the mutants' results and the log
+	for wave := 1; len(jobs) > 0; wave++ {
+		rounds := roundsOf(c.exs, jobs)
+		if wave > 1 {
+			log("mutants: %d runs owed by mutants whose test binary died, in %d rounds", len(jobs), len(rounds))
+		}
+		var g errgroup.Group
+		g.SetLimit(c.rounds)
+		for i, r := range rounds {
+			g.Go(func() error {
+				t0 := time.Now()
+				overlay := map[string]string{}
+				var exs []*exercise
+				for _, j := range r {
+					for stub, sol := range j.x.solution {
+						overlay[stub] = sol
+					}
+					overlay[j.m.stub] = j.m.path
+					exs = append(exs, j.x)
+				}
+				count := r[0].count
+				var limit time.Duration
+				for _, x := range exs {
+					limit = max(limit, c.runLimit(x))
+				}
+				runs, err := goTestEnv(ctx, raceEnv(), c.root, overlay, pkgsOf(exs), "-race", "-vet=off",
+					"-count="+strconv.Itoa(count), "-p", strconv.Itoa(c.parallel),
+					"-timeout", (limit * time.Duration(count)).String())
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					return err
+				}
+				var got []string
+				for _, j := range r {
+					j.m.record(runs[j.x.pkg], count, c.mutantRuns)
+					got = append(got, fmt.Sprintf("%s %s", j.x.Slug, cmp.Or(string(j.m.fate), "owes runs")))
+				}
+				log("mutants, wave %d, round %d/%d (%s): done in %v", wave, i+1, len(rounds),
+					strings.Join(got, ", "), time.Since(t0).Round(time.Second))
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		jobs = nil
+		for _, x := range c.exs {
+			for _, m := range x.mutants {
+				if m.fate == "" {
+					for range c.mutantRuns - m.runs {
+						jobs = append(jobs, job{x, m, 1})
+					}
+				}
+			}
+		}
+	}
+	for _, x := range c.exs {
+		for _, m := range x.mutants {
+			if reason, ok := c.equivalents[m.key]; ok {
+				m.reason = reason
+				if m.fate == fSurvived {
+					m.fate = fEquivalent
+				}
+			}
+		}
+	}
+	log("mutants: done in %v", time.Since(t0).Round(time.Second))
+	return nil
+}
+
+// runLimit is how long one run of x's tests may take against a mutant
+// before it counts as hung (go test -timeout, times the runs): ten times
+// what the reference solution took, at least 10s, at most the catalog's
+// Timeout. A mutant that hangs costs that much per run it owes, and most
+// tests' own deadlock guards only fail a test: what they guard stays
+// stuck, and a later test, or goleak, may wait on it.
+func (c *checker) runLimit(x *exercise) time.Duration {
+	if c.mutantTimeout > 0 {
+		return c.mutantTimeout
+	}
+	d := 10 * time.Second
+	if x.solRuns > 0 {
+		d = max(d, 10*x.solTime/time.Duration(x.solRuns))
+	}
+	return min(d, max(x.Timeout, 10*time.Second))
+}
+
+// job is one go test -count of a mutant.
+type job struct {
+	x     *exercise
+	m     *mutant
+	count int
+}
+
+// roundsOf puts jobs into rounds: one go test each, so one count and at
+// most one mutant of each exercise (the overlay replaces its stub). Round
+// k holds the k-th job of every exercise.
+func roundsOf(exs []*exercise, jobs []job) [][]job {
+	var rounds [][]job
+	byCount := map[int]map[*exercise][]job{}
+	for _, j := range jobs {
+		if byCount[j.count] == nil {
+			byCount[j.count] = map[*exercise][]job{}
+		}
+		byCount[j.count][j.x] = append(byCount[j.count][j.x], j)
+	}
+	for _, n := range slices.Sorted(maps.Keys(byCount)) {
+		for k := 0; ; k++ {
+			var r []job
+			for _, x := range exs {
+				if q := byCount[n][x]; k < len(q) {
+					r = append(r, q[k])
+				}
+			}
+			if len(r) == 0 {
+				break
+			}
+			rounds = append(rounds, r)
+		}
+	}
+	return rounds
+}
+
+// record adds one go test -count=n of m to what was seen of it, out of the
+// want runs it must be killed in.
+func (m *mutant) record(r *pkgRun, n, want int) {
+	if m.fate != "" {
+		return // decided by another of its runs
+	}
+	if r.BuildFailed {
+		m.fate, m.output = fStillborn, r.Output.String()
+		return
+	}
+	watched, killed := tally(r, n)
+	if m.runs == 0 {
+		m.verdict, m.output = r.Verdict(), r.Output.String()
+	}
+	m.time += r.Elapsed
+	m.runs += watched
+	m.kills += killed
+	switch {
+	case killed < watched || watched == 0:
+		m.fate = fSurvived
+	case m.runs >= want:
+		m.fate = fKilled
+	}
+}
+
+// tally reads one go test -count=n of a mutant: how many of the n runs it
+// watched, and how many of those killed the mutant. A run kills it when a
+// test fails in it, or when the test binary dies during it (a panic, a
+// fatal error, the test timeout): the runs after a death never happened
+// and are not watched. A failure that the package reports only once,
+// after the last run (goleak's check in TestMain), counts for every run
+// when no run failed on its own.
+func tally(r *pkgRun, n int) (watched, killed int) {
+	most := 0 // runs begun
+	for _, s := range r.Starts {
+		most = max(most, s)
+	}
+	incomplete := false // the last run begun never ended
+	for t, s := range r.Starts {
+		if s < most || len(r.Results[t]) < s {
+			incomplete = true
+		}
+	}
+	failed := make([]bool, most)
+	for _, res := range r.Results {
+		for j, a := range res {
+			if a == "fail" && j < most {
+				failed[j] = true
+			}
+		}
+	}
+	died := r.Action != "pass" && (most < n || incomplete)
+	switch {
+	case died && (most == 0 || most >= 2 && !incomplete):
+		// Before the first test began, or after a run that every test
+		// (known from the first run) finished: it died in the next run.
+		failed = append(failed, true)
+	case died:
+		// In the last run begun (or, with one run begun and every test
+		// seen finished, just after it: the binary owes the runs after).
+		failed[most-1] = true
+	}
+	for _, f := range failed {
+		if f {
+			killed++
+		}
+	}
+	if r.Action != "pass" && !died && killed == 0 {
+		killed = len(failed)
+	}
+	return len(failed), killed
+}
+
+func (x *exercise) count(f fate) int {
+	n := 0
+	for _, m := range x.mutants {
+		if m.fate == f {
+			n++
+		}
+	}
+	return n
+}
+
+func (x *exercise) mutantsOK() bool {
+	return x.mutantsSkipped == "" && x.count(fSurvived) == 0 &&
+		!slices.ContainsFunc(x.mutants, func(m *mutant) bool { return m.fate == "" })
+}
+
+// reportMutants prints one line per exercise and every survivor that is
+// not listed as equivalent, ready to be killed by a better test or listed.
+func (c *checker) reportMutants(w io.Writer) {
+	fmt.Fprintf(w, "mutants (tests run %d times under -race; killed only if every run fails):\n", c.mutantRuns)
+	var killed, judged int
+	for _, x := range c.exs {
+		mark := "ok  "
+		if !x.mutantsOK() {
+			mark = "FAIL"
+		}
+		if x.mutantsSkipped != "" {
+			fmt.Fprintf(w, "%s %-14s mutants not run: %s\n", mark, x.ID(), x.mutantsSkipped)
+			continue
+		}
+		verdicts := map[verdict]int{}
+		for _, m := range x.mutants {
+			if m.fate == fKilled {
+				verdicts[m.verdict]++
+			}
+		}
+		var by []string
+		for _, v := range append(slices.Clone(wantable), vNoTests, vCut) {
+			if verdicts[v] > 0 {
+				by = append(by, fmt.Sprintf("%s %d", v, verdicts[v]))
+			}
+		}
+		fmt.Fprintf(w, "%s %-14s %d mutants: %d killed (%s), %d equivalent, %d survived, %d stillborn\n",
+			mark, x.ID(), len(x.mutants), x.count(fKilled), strings.Join(by, ", "),
+			x.count(fEquivalent), x.count(fSurvived), x.count(fStillborn))
+		for _, m := range x.mutants {
+			switch {
+			case m.fate == fSurvived:
+				fmt.Fprintf(w, "       survived: %s: %s (killed in %d of %d runs)\n", m.key, what(m), m.kills, m.runs)
+			case m.fate == "":
+				fmt.Fprintf(w, "       not finished: %s: %s\n", m.key, what(m))
+			case m.fate == fKilled && m.reason != "":
+				fmt.Fprintf(w, "       note: %s is listed in %s but was killed (%s)\n", m.key, filepath.Base(equivalentFile), m.verdict)
+			case m.fate == fStillborn && c.verbose:
+				fmt.Fprintf(w, "       stillborn: %s: %s\n         %s\n", m.key, what(m), indent(firstError(m.output)))
+			case m.fate == fKilled && c.verbose:
+				fmt.Fprintf(w, "       killed (%s, %d runs, %v): %s: %s\n", m.verdict, m.runs, m.time.Round(time.Second), m.key, what(m))
+			case m.fate == fEquivalent && c.verbose:
+				fmt.Fprintf(w, "       equivalent: %s: %s (%s)\n", m.key, what(m), m.reason)
+			}
+		}
+		killed += x.count(fKilled)
+		judged += x.count(fKilled) + x.count(fSurvived)
+	}
+	if c.mutants.sample == 0 {
+		for _, key := range slices.Sorted(maps.Keys(c.equivalents)) {
+			dir, _, _ := strings.Cut(key, " ")
+			for _, x := range c.exs {
+				if x.Dir() == dir && x.mutantsSkipped == "" && !slices.ContainsFunc(x.mutants, func(m *mutant) bool { return m.key == key }) {
+					fmt.Fprintf(w, "       note: %s in %s names no mutant (a line moved?)\n", key, filepath.Base(equivalentFile))
+				}
+			}
+		}
+	}
+	score := 100.0
+	if judged > 0 {
+		score = 100 * float64(killed) / float64(judged)
+	}
+	fmt.Fprintf(w, "mutation score %.0f%% (%d of %d mutants that compile and are not equivalent were killed in every run)\n",
+		score, killed, judged)
+}
+
+// what is m's description without its "file.go:LINE: ", which m.key has.
+func what(m *mutant) string {
+	_, d, ok := strings.Cut(m.Description, ": ")
+	if !ok {
+		return m.Description
+	}
+	return d
+}
+
+// firstError is the first compiler message in a build's output.
+func firstError(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, ".go:") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return excerpt(out, false)
+}
