@@ -349,9 +349,9 @@ type censusConfig struct {
 }
 
 // census returns the census test file for a package whose test files are
-// tests (name -> source), and the name of the package it belongs to (p or
-// p_test: the external test package, which runs last, where there is one).
-func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName string, err error) {
+// tests (name -> source). It belongs to the external test package, which
+// runs last, where there is one.
+func census(tests map[string][]byte, cfg censusConfig) ([]byte, error) {
 	pkg := ""
 	fset := token.NewFileSet()
 	for _, name := range slices.Sorted(mapsKeys(tests)) {
@@ -368,7 +368,7 @@ func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName stri
 		}
 	}
 	if pkg == "" {
-		return nil, "", fmt.Errorf("no test files")
+		return nil, fmt.Errorf("no test files")
 	}
 	if cfg.Watchdog <= 0 {
 		cfg.Watchdog = DefaultWatchdog
@@ -380,7 +380,7 @@ func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName stri
 		limit = ms(cfg.Limit)
 	}
 	var b bytes.Buffer
-	err = censusTemplate.Execute(&b, map[string]any{
+	err := censusTemplate.Execute(&b, map[string]any{
 		"Package": pkg, "Test": censusTest, "Files": cfg.Own, "ImportPath": cfg.ImportPath, "Sealed": cfg.Sealed, "FD": censusFD,
 		"Marker": censusMarker, "Leaked": censusLeaked, "Method": censusMethod, "Done": censusDone,
 		"Proof": watchdogProof, "ProofEnd": watchdogEnd, "MethodProfile": MethodLeakProfile, "MethodDump": MethodDump,
@@ -389,8 +389,7 @@ func census(tests map[string][]byte, cfg censusConfig) (src []byte, pkgName stri
 		"MaxGoroutines": cfg.MaxGoroutines, "MaxMemory": cfg.MaxMemory, "Limited": watchdogLimit,
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	src, err = format.Source(b.Bytes())
-	return src, pkg, err
+	return format.Source(b.Bytes())
 }

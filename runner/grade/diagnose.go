@@ -203,7 +203,7 @@ func diagnoseCensus(pkgs []listedPackage, tmp string, cfg censusConfig) (overlay
 			ownDirs = append(ownDirs, p.Dir+string(filepath.Separator))
 		}
 		cfg.Own = ownDirs
-		src, _, err := census(tests, cfg)
+		src, err := census(tests, cfg)
 		if err != nil {
 			continue // no test files that parse: go test says why
 		}

@@ -393,7 +393,7 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 	cfg := censusConfig{Own: targets, Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly,
 		ImportPath: Module + "/exercises/" + ex.Dir(), Sealed: sealable,
 		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory}
-	if src, _, err := census(canonical, cfg); err == nil {
+	if src, err := census(canonical, cfg); err == nil {
 		p := filepath.Join(tmp, ex.Dir()+"-"+censusFile)
 		if err := os.WriteFile(p, src, 0o644); err != nil {
 			return nil, err

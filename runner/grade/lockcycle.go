@@ -11,11 +11,6 @@ import (
 	"time"
 )
 
-// lockCycleWait is how long go-deadlock lets a goroutine wait for a lock
-// before it reports who holds it: the exercise already deadlocked once,
-// so the second run need not wait long.
-const lockCycleWait = 2 * time.Second
-
 // explainLockCycles runs the exercises that deadlocked on locks once more,
 // without the race detector and with go-deadlock's Mutex and RWMutex in
 // place of package sync's in the learner's files (through the overlay:
@@ -52,7 +47,7 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 			}
 			if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly); err == nil && !any {
 				cfg := filepath.Join(tmp, "lockcycle-"+er.Exercise.Dir()+"-"+deadlockConfigFile)
-				if os.WriteFile(cfg, deadlockConfig(f.Name.Name, lockCycleWait), 0o644) == nil {
+				if os.WriteFile(cfg, deadlockConfig(f.Name.Name, deadlockWait), 0o644) == nil {
 					swapped[filepath.Join(filepath.Dir(target), deadlockConfigFile)] = cfg
 				}
 			}
