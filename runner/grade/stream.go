@@ -22,6 +22,11 @@ type Event struct {
 	Output      string
 	ImportPath  string // build events: "pkg [pkg.test]"
 	FailedBuild string // on a package's fail when its build failed
+	// OutputType (Go 1.27) tells what wrote an output line: "frame" for
+	// testing's own === and --- lines, "error" and "error-continue" for
+	// what t.Error and t.Fatal wrote; empty for anything else, such as
+	// whatever the code under test printed.
+	OutputType string
 }
 
 // Execution is what `go test -json` reported, per package. Only the Action
@@ -67,8 +72,13 @@ type Test struct {
 	Action string
 	// Ran says whether a real "run" event started the test: a pass
 	// without one was printed, not run.
-	Ran      bool
-	Output   CappedText
+	Ran    bool
+	Output CappedText
+	// Errors holds the lines that testing itself marked as written by
+	// t.Error or t.Fatal (Go 1.27's OutputType): a failure's message
+	// comes from them when there are any, so that text printed by the
+	// submission cannot pose as the test's message.
+	Errors   CappedText
 	Elapsed  time.Duration
 	Subtests map[string]string // subtest name -> its final action
 }
@@ -136,7 +146,7 @@ func (p *Package) test(name string, cap int) *Test {
 	t := p.Tests[top]
 	if t == nil {
 		t = &Test{Name: top, Action: "run", Subtests: map[string]string{}}
-		t.Output.Cap = cap
+		t.Output.Cap, t.Errors.Cap = cap, cap
 		p.Tests[top] = t
 		p.TestOrder = append(p.TestOrder, top)
 	}
@@ -175,6 +185,9 @@ func (x *Execution) Add(e Event) {
 			}
 		case "output":
 			t.Output.WriteString(e.Output)
+			if e.OutputType == "error" || e.OutputType == "error-continue" {
+				t.Errors.WriteString(e.Output)
+			}
 		case "pass", "fail", "skip":
 			if sub {
 				t.Subtests[e.Test] = e.Action

@@ -147,6 +147,8 @@ func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bo
 		r.Verdict, r.Message = Fail, "never finished: the test binary exited while this test was running (os.Exit or a crash?)"
 	case t.Action == "skip":
 		r.Verdict, r.Message = Fail, "skipped: a graded test must run and pass"
+	case t.Errors.Kept() != "":
+		r.Verdict, r.Message = Fail, failureMessage(t.Errors.Kept())
 	default:
 		r.Verdict, r.Message = Fail, failureMessage(out)
 	}

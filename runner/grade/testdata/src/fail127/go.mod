@@ -1,0 +1,3 @@
+module example.com/fail127
+
+go 1.26
