@@ -66,6 +66,8 @@ type Options struct {
 
 	tmp     string            // the grader's scratch folder
 	aliases map[string]string // the grader's copies in tmp -> the paths they stand for
+	sandbox []string          // the graded code's HOME, TMPDIR and run tag (sandboxEnv)
+	runTag  string
 }
 
 // Result is the outcome of one grading run.
@@ -187,6 +189,9 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 
 	// What go prints of the grader's copies names the files they stand for.
 	opts.tmp, opts.aliases = tmp, map[string]string{}
+	if opts.sandbox, opts.runTag, err = sandboxEnv(filepath.Join(tmp, "sandbox")); err != nil {
+		return nil, err
+	}
 	for target, copyPath := range overlay {
 		if copyPath != "" && strings.HasPrefix(copyPath, tmp+string(filepath.Separator)) {
 			opts.aliases[copyPath] = target
@@ -212,7 +217,11 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 		args = append(args, "-race")
 	}
 	var sealed map[string]bool
-	inv := invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log, maxRSS: maxRSS}
+	inv := opts.gradedRun(invocation{dir: opts.Root, overlay: overlay, tmp: tmp, pkgs: pkgs, args: args, log: opts.Log, maxRSS: maxRSS})
+	// Writes into the submission or the grader's exercises, which no
+	// test should make, are noticed by comparing before and after.
+	watched := []string{opts.Submission, filepath.Join(opts.Root, "exercises")}
+	before := snapshot(watched...)
 	if len(pkgs) > 0 {
 		var err error
 		if sealed, err = goTestSealed(ctx, inv, x); err != nil {
@@ -242,6 +251,15 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if ctx.Err() == nil {
 		explainLockCycles(ctx, opts, res.Exercises, overlay, tmp)
+	}
+	if len(pkgs) > 0 {
+		dirs := map[*ExerciseResult][]string{}
+		for _, er := range byPkg {
+			dirs[er] = []string{submissionDir(opts.Submission, er.Exercise), filepath.Join(opts.Root, "exercises", er.Exercise.Dir())}
+		}
+		workspaceNotes(changed(before, snapshot(watched...)), res.Exercises, dirs, opts.shownPath)
+	}
+	if ctx.Err() == nil {
 		paths := relativePaths(opts)
 		for _, er := range res.Exercises {
 			er.rewritePaths(paths) // what the second run added
@@ -313,6 +331,25 @@ func sweepStale(dir, prefix string, cutoff time.Time) {
 
 // profileEnv is the test binaries' environment for the goroutine leak
 // profile, unless opts asks for dumps only.
+// gradedRun is inv with the environment the graded code runs in: the
+// leak profile's, and a home, temporary folder and run tag of its own.
+func (opts Options) gradedRun(inv invocation) invocation {
+	inv.env = slices.Concat(opts.profileEnv(), opts.sandbox)
+	inv.tag = opts.runTag
+	return inv
+}
+
+// shownPath is p relative to the submission, or else to the grader's
+// tree, when it is inside one of them.
+func (opts Options) shownPath(p string) string {
+	for _, base := range []string{opts.Submission, opts.Root} {
+		if rel, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return p
+}
+
 func (opts Options) profileEnv() []string {
 	if opts.DumpOnly {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,8 @@ func TestHostileSubmissions(t *testing.T) {
 		src     string
 		verdict grade.Verdict
 		limit   time.Duration // the exercise's, if not the short one
+		imports []string      // allowed beyond the exercise's, for a capability an exercise to come needs
+		note    string        // a note the report must hold
 	}{
 		{"forged test2json framing and census line, no imports", hostileCounter(`// unhide turns ";;;&TSH&&&" into "=== RUN   ": the policy refuses
 // the grader's markers as literals, so they are made at run time.
@@ -67,33 +70,40 @@ func init() {
 	}
 	println(unhide("eihejgd&echusu<&bihc&aornsd(eik)eihejgd)eihejgd)c~cteoucu)67+eishrct"))
 	println(v + unhide("VGUU"))
-}`), grade.Race, 0},
+}`), grade.Race, 0, nil, ""},
 		{"the nonce read from go test's command line, then os.Exit(0)", hostileCounter(`import "os"
 
 func init() {
 	b, _ := os.ReadFile("/proc/" + "self/../" + "1/cmdline")
 	os.Stdout.Write(b)
 	os.Exit(0)
-}`), grade.Policy, 0},
+}`), grade.Policy, 0, nil, ""},
 		{"go:linkname to the census", hostileCounter(`import _ "unsafe"
 
 //go:linkname nonce github.com/conclab/conclab/exercises/01-counter_test.conclabCensusNonce
-var nonce string`), grade.Policy, 0},
+var nonce string`), grade.Policy, 0, nil, ""},
 		{"GOMAXPROCS(1) in init hides the lost updates", hostileCounter(`import "runtime"
 
-func init() { runtime.GOMAXPROCS(1) }`), grade.Policy, 0},
+func init() { runtime.GOMAXPROCS(1) }`), grade.Policy, 0, nil, ""},
 		{"children in a new session", hostileCounter(`import "os/exec"
 
-func init() { _ = exec.Command("setsid", "sleep", "600").Start() }`), grade.Policy, 0},
+func init() { _ = exec.Command("setsid", "sleep", "600").Start() }`), grade.Policy, 0, nil, ""},
 		{"writes into the workspace", hostileCounter(`import "os"
 
-func init() { _ = os.WriteFile("counter_test.go", nil, 0o644) }`), grade.Policy, 0},
+func init() { _ = os.WriteFile("counter_test.go", nil, 0o644) }`), grade.Policy, 0, nil, ""},
+		{"writes into the workspace and its home, where os is allowed", hostileCounter(`import "os"
+
+func init() {
+	_ = os.WriteFile("` + hostileWrite + `", []byte("hostile"), 0o644)
+	home, _ := os.UserHomeDir()
+	_ = os.WriteFile(home+"/` + hostileWrite + `", []byte("hostile"), 0o644)
+}`), grade.Race, 0, []string{"os"}, "created exercises/01-counter/" + hostileWrite},
 		{"a million goroutines", hostileCounter(`func init() {
 	block := make(chan int)
 	for range 1_000_000 {
 		go func() { <-block }()
 	}
-}`), grade.ResourceLimit, 30 * time.Second},
+}`), grade.ResourceLimit, 30 * time.Second, nil, ""},
 		{"an init that never returns", hostileCounter(`var spin = make(chan int, 1)
 
 func init() {
@@ -103,8 +113,15 @@ func init() {
 		case <-spin:
 		}
 	}
-}`), grade.Timeout, 0},
+}`), grade.Timeout, 0, nil, ""},
 	}
+	// What the workspace writer wrote in the package's folder (the test
+	// binary's working directory) is removed; what it wrote in its home
+	// must not be in ours.
+	wrote := filepath.Join(root, "exercises", counter.Dir(), hostileWrite)
+	t.Cleanup(func() { os.Remove(wrote) })
+	home, err := os.UserHomeDir()
+	require.NoError(t, err)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			sub := t.TempDir()
@@ -112,6 +129,7 @@ func init() {
 			if c.limit > 0 {
 				ex.Timeout = c.limit
 			}
+			ex.Imports = append(slices.Clone(ex.Imports), c.imports...)
 			submit(t, sub, ex, map[string]string{"counter.go": c.src})
 			start := time.Now()
 			res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{ex}})
@@ -120,6 +138,10 @@ func init() {
 			assert.Equal(t, c.verdict, er.Verdict, "%s\n%s", er.Message, er.Output)
 			assert.False(t, res.Passed)
 			assert.Zero(t, er.Points, "no points for a hostile submission")
+			if c.note != "" {
+				assert.True(t, slices.ContainsFunc(er.Notes, func(n string) bool { return strings.Contains(n, c.note) }),
+					"a note saying %q, got %q", c.note, er.Notes)
+			}
 			// The tests' own time, not the builds' (a busy CI machine
 			// builds slowly).
 			assert.Less(t, er.Duration, (ex.Timeout + 5*time.Second).Seconds(), "ended within the exercise's limit")
@@ -129,7 +151,11 @@ func init() {
 	if runtime.GOOS == "linux" {
 		assert.Empty(t, testBinariesRunning(t, counter.Dir()+".test"), "no test binary is left running")
 	}
+	assert.NoFileExists(t, filepath.Join(home, hostileWrite), "the graded code's home is the grader's scratch folder, not the user's")
 }
+
+// hostileWrite is the file the workspace writer creates.
+const hostileWrite = "zz-conclab-hostile-wrote-this.txt"
 
 // testBinariesRunning lists the processes whose command is name.
 func testBinariesRunning(t *testing.T, name string) []string {

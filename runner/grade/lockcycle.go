@@ -65,7 +65,7 @@ func explainLockCycles(ctx context.Context, opts Options, ers []*ExerciseResult,
 	}
 	x := NewExecution(opts.OutputCap)
 	args := []string{"-count=1", "-vet=off", "-timeout", longest.String()}
-	inv := invocation{dir: opts.Root, overlay: swapped, tmp: tmp, pkgs: pkgs, args: args, env: opts.profileEnv(), log: opts.Log}
+	inv := opts.gradedRun(invocation{dir: opts.Root, overlay: swapped, tmp: tmp, pkgs: pkgs, args: args, log: opts.Log})
 	if err := goTest(ctx, inv, x); err != nil {
 		return
 	}

@@ -34,6 +34,9 @@ type invocation struct {
 	// maxRSS, if not zero, is the resident memory past which a test
 	// binary is killed (where the system lets the grader see it).
 	maxRSS uint64
+	// tag, if set, is the run tag (runTagEnv) in env: processes that
+	// carry it are killed when go test ends.
+	tag string
 }
 
 // goTestSealed is goTest with a pipe handed to the test binaries as
@@ -109,6 +112,7 @@ func goTest(ctx context.Context, inv invocation, x *Execution) error {
 	env := withoutEnv(os.Environ(), "GORACE", watchdogEnv)
 	cmd.Env = append(append(env, "GORACE="+goraceOptions), inv.env...)
 	procgroup.Isolate(cmd)
+	dieWithGrader(cmd)
 	cmd.ExtraFiles = inv.extra
 	var stderr CappedText
 	stderr.Cap = 64 << 10
@@ -140,6 +144,9 @@ func goTest(ctx context.Context, inv invocation, x *Execution) error {
 	}
 	stop()
 	_ = procgroup.Kill(cmd) // stragglers a submission left behind
+	if inv.tag != "" {
+		killTagged(inv.tag) // and those that left the group
+	}
 	if ctx.Err() != nil {
 		return nil // the packages that never ended are judged as cut off
 	}

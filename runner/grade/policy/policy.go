@@ -17,7 +17,8 @@
 //     (but GOMAXPROCS(0), which only asks), runtime.LockOSThread, the
 //     setters of runtime/debug, os.Exit, log.Fatal, os.NewFile; to the
 //     grader's environment and command line (os.Getenv and its family,
-//     os.Args, os.Executable, os.Getppid, os.Readlink); to reflect's
+//     os.Args, os.Executable, os.Getppid, os.Readlink); to other
+//     processes (os.StartProcess, os.FindProcess); to reflect's
 //     Value.UnsafePointer and Value.UnsafeAddr;
 //   - compiler directives (//go:linkname, //go:embed, //go:norace, ...)
 //     but //go:build and //go:generate; //line directives, which forge

@@ -96,6 +96,8 @@ func TestCheck(t *testing.T) {
 		{"os.Unsetenv", withOS, "package counter\n\nimport \"os\"\n\nfunc f() { os.Unsetenv(\"A\") }", []string{policy.RuleProcess}},
 		{"os.Getppid", withOS, "package counter\n\nimport \"os\"\n\nvar p = os.Getppid()", []string{policy.RuleProcess}},
 		{"os.Readlink", withOS, "package counter\n\nimport \"os\"\n\nvar p, _ = os.Readlink(\"exe\")", []string{policy.RuleProcess}},
+		{"os.StartProcess", withOS, "package counter\n\nimport \"os\"\n\nvar p, _ = os.StartProcess(\"x\", nil, nil)", []string{policy.RuleProcess}},
+		{"os.FindProcess", withOS, "package counter\n\nimport \"os\"\n\nfunc f() { p, _ := os.FindProcess(1); p.Kill() }", []string{policy.RuleProcess}},
 		{"os.Args", withOS, "package counter\n\nimport \"os\"\n\nvar p = os.Args[0]", []string{policy.RuleProcess}},
 		{"os.Executable", withOS, "package counter\n\nimport \"os\"\n\nvar p, _ = os.Executable()", []string{policy.RuleProcess}},
 		{"os.Stderr is fine where os is allowed", withOS, "package counter\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc f() { fmt.Fprintln(os.Stderr, \"task panicked\") }", nil},
