@@ -29,11 +29,19 @@ import (
 //go:embed solutions/*/*.go
 var solutionFiles embed.FS
 
+// moduleFiles are conclab's go.mod and go.sum: the grader writes the
+// module it builds in from them and the canonical exercises, and `conclab
+// init` gives a learner's workspace the same, so that its tests build.
+//
+//go:embed go.mod go.sum
+var moduleFiles embed.FS
+
 func main() {
 	// A demo may re-execute this binary to run something that must
 	// deadlock, crash or race in a process of its own.
 	lesson.ServeChild(lessons.All()...)
 	app := runner.Stdio()
 	app.Solutions, _ = fs.Sub(solutionFiles, "solutions") // cannot fail: a valid, constant path
+	app.Module = moduleFiles
 	os.Exit(runner.Main(context.Background(), os.Args[1:], app))
 }

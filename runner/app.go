@@ -46,6 +46,13 @@ type App struct {
 	// the exercise folders, so that `cp -r solutions/* exercises/` solves
 	// every exercise. Nil in a build without them.
 	Solutions fs.FS
+
+	// Module holds conclab's go.mod and go.sum (main embeds them): with
+	// the canonical exercises, what the grader writes the module it builds
+	// in from (grade.BuildModule), so that grading needs no checkout and
+	// never builds a learner-edited copy of a test. Nil: the grader builds
+	// in the conclab module around the working folder (a checkout).
+	Module fs.FS
 }
 
 // Stdio returns an App on the process's own streams and environment.

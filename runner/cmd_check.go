@@ -71,7 +71,7 @@ func chooseExercise(app *App, args []string) (exercises.Exercise, error) {
 // explanation, and remembers the attempt. It reports whether ex passed.
 func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose bool) (bool, error) {
 	app.Printf("%s\n", app.Theme.Dim("checking "+ex.ID()+" with the race detector..."))
-	res, err := runGrade(ctx, "", []exercises.Exercise{ex}, 5*time.Minute)
+	res, err := runGrade(ctx, app, "", []exercises.Exercise{ex}, 5*time.Minute)
 	if err != nil {
 		return false, err
 	}
@@ -81,7 +81,7 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 	if p := app.Progress().Exercises[ex.Slug]; p != nil && res.Exercises[0].Hint > 0 {
 		res.Exercises[0].Hint = min(p.HintsShown+1, len(ex.Hints))
 	}
-	if err := report.Text(app.Stdout, res, report.Options{Theme: app.Theme, Verbose: verbose}); err != nil {
+	if err := report.Text(app.Stdout, res, report.Options{Theme: app.Theme, Verbose: verbose, HintCommand: selfCommand() + " hint %s"}); err != nil {
 		return false, err
 	}
 	er := res.Exercises[0]
@@ -94,7 +94,7 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 		}
 	})
 	if er.Verdict == grade.Pass {
-		app.Printf("%s\n", app.Theme.Finding("Solved! conclab solution "+ex.Slug+" shows the reference solution to compare."))
+		app.Printf("%s\n", app.Theme.Finding("Solved! "+selfCommand()+" solution "+ex.Slug+" shows the reference solution to compare."))
 	}
 	return er.Verdict == grade.Pass, nil
 }

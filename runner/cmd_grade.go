@@ -43,7 +43,7 @@ func init() {
 				}
 				ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 				defer stop()
-				res, err := runGrade(ctx, *dir, exs, *deadline)
+				res, err := runGrade(ctx, app, *dir, exs, *deadline)
 				if err != nil {
 					return err
 				}
@@ -101,10 +101,10 @@ func selectExercises(only string) ([]exercises.Exercise, error) {
 	return exs, nil
 }
 
-// runGrade grades exs from the submission dir (the workspace when empty).
-// Set-up problems (no Go, no workspace, no such folder) are usage-class
-// errors: exit 2, one line.
-func runGrade(ctx context.Context, dir string, exs []exercises.Exercise, deadline time.Duration) (*grade.Result, error) {
+// runGrade grades exs from the submission dir (the workspace's exercises
+// when empty). Set-up problems (no Go, no workspace, no such folder) are
+// usage-class errors: exit 2, one line.
+func runGrade(ctx context.Context, app *App, dir string, exs []exercises.Exercise, deadline time.Duration) (*grade.Result, error) {
 	// The toolchain first: without it nothing else can be checked.
 	if _, err := exec.LookPath("go"); err != nil {
 		return nil, Usagef("grading needs the Go toolchain (go is not on PATH)")
@@ -119,9 +119,24 @@ func runGrade(ctx context.Context, dir string, exs []exercises.Exercise, deadlin
 		}
 		dir = abs
 	}
-	root, err := workspaceRoot(dir)
-	if err != nil {
-		return nil, Usagef("%v", err)
+	var root string
+	if dir == "" || app.Module == nil {
+		ws, err := workspaceRoot(dir)
+		if err != nil {
+			return nil, Usagef("%v", err)
+		}
+		root = ws
+		if dir == "" {
+			dir = filepath.Join(ws, "exercises")
+		}
+	}
+	if app.Module != nil {
+		// Build where nothing is the learner's: a module written from
+		// the binary's own canonical files.
+		var err error
+		if root, err = grade.BuildModule(app.Module, exercises.Canonical); err != nil {
+			return nil, Usagef("%v", err)
+		}
 	}
 	res, err := grade.Grade(ctx, grade.Options{Root: root, Submission: dir, Exercises: exs, Deadline: deadline})
 	if err != nil {
@@ -130,16 +145,16 @@ func runGrade(ctx context.Context, dir string, exs []exercises.Exercise, deadlin
 	return res, nil
 }
 
-// workspaceRoot finds the conclab module to build in: the one around the
-// working folder, or else the one around the submission (a checkout).
+// workspaceRoot finds the learner's workspace (findWorkspace) around the
+// working folder, or else around the submission.
 func workspaceRoot(dir string) (string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
-	root, err := grade.FindRoot(wd)
+	root, err := findWorkspace(wd)
 	if err != nil && dir != "" {
-		if r, err2 := grade.FindRoot(dir); err2 == nil {
+		if r, err2 := findWorkspace(dir); err2 == nil {
 			return r, nil
 		}
 	}

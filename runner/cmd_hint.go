@@ -32,9 +32,9 @@ func init() {
 					app.Printf("%s\n", line)
 				}
 				if n == len(ex.Hints) {
-					app.Printf("%s\n", app.Theme.Dim("That was the last hint. conclab check "+ex.Slug+" tells you how close you are."))
+					app.Printf("%s\n", app.Theme.Dim("That was the last hint. "+selfCommand()+" check "+ex.Slug+" tells you how close you are."))
 				} else {
-					app.Printf("%s\n", app.Theme.Dim("Still stuck? conclab hint "+ex.Slug+" shows the next one."))
+					app.Printf("%s\n", app.Theme.Dim("Still stuck? "+selfCommand()+" hint "+ex.Slug+" shows the next one."))
 				}
 				app.Remember(func(st *progress.State) {
 					if p := st.Exercise(ex.Slug); p.HintsShown < n {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/exercises"
-	"github.com/conclab/conclab/runner/grade"
 	"github.com/conclab/conclab/runner/progress"
 )
 
@@ -42,7 +41,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				root, err := grade.FindRoot(wd)
+				root, err := findWorkspace(wd)
 				if err != nil {
 					return Usagef("%v", err)
 				}
@@ -95,7 +94,7 @@ func resetExercise(app *App, root string, ex exercises.Exercise, now time.Time) 
 	if solved {
 		// Progress is a record of what the learner achieved; the file is
 		// theirs to redo.
-		app.Printf("%s stays marked solved in your progress; conclab check %s grades the stub now.\n", ex.Slug, ex.Slug)
+		app.Printf("%s stays marked solved in your progress; %s check %s grades the stub now.\n", ex.Slug, selfCommand(), ex.Slug)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func init() {
 					solved = p.Solved
 				}
 				if !solved && !*force {
-					return errors.New("you have not solved " + ex.ID() + " yet: conclab check " + ex.Slug + " grades your attempt, conclab hint " + ex.Slug + " helps; --force shows the solution anyway")
+					return errors.New("you have not solved " + ex.ID() + " yet: " + selfCommand() + " check " + ex.Slug + " grades your attempt, " + selfCommand() + " hint " + ex.Slug + " helps; --force shows the solution anyway")
 				}
 				if !solved {
 					app.Warnf("showing the solution of %s before you solved it: reading it now trades the exercise for the answer", ex.ID())

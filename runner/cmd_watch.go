@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
-
-	"github.com/conclab/conclab/runner/grade"
 )
 
 func init() {
@@ -34,7 +32,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				root, err := grade.FindRoot(wd)
+				root, err := findWorkspace(wd)
 				if err != nil {
 					return Usagef("%v", err)
 				}

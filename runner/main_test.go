@@ -35,6 +35,7 @@ func conclabMain() {
 	lesson.ServeChild(lessons.All()...)
 	app := runner.Stdio()
 	app.Solutions = os.DirFS(solutionsDir)
+	app.Module = os.DirFS(filepath.Dir(solutionsDir)) // go.mod and go.sum, as main embeds them
 	os.Exit(runner.Main(context.Background(), os.Args[1:], app))
 }
 

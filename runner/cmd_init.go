@@ -1,0 +1,136 @@
+package runner
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/conclab/conclab/exercises"
+	"github.com/conclab/conclab/runner/progress"
+)
+
+// defaultWorkspace is where `conclab init` writes when given no folder.
+const defaultWorkspace = "conclab-workspace"
+
+func init() {
+	register(Command{
+		Name:    "init",
+		Args:    "[folder]",
+		Summary: "write a workspace of your own: every exercise's stub, tests and statement (default ./" + defaultWorkspace + ")",
+		Order:   45,
+		Setup: func(*flag.FlagSet) func(context.Context, *App, []string) error {
+			return func(_ context.Context, app *App, args []string) error {
+				if len(args) > 1 {
+					return Usagef("init takes at most one folder, got %d arguments", len(args))
+				}
+				dir := defaultWorkspace
+				if len(args) == 1 {
+					dir = args[0]
+				}
+				return initWorkspace(app, dir)
+			}
+		},
+	})
+}
+
+// initWorkspace writes a learner's workspace into dir: a module of its own
+// (conclab's go.mod and go.sum, so that `go test ./exercises/01-counter/`
+// works there too), and each exercise's stub, tests and statement from
+// the binary's canonical copies. The reference solutions and the wrong
+// solutions the self-check uses stay in the binary. It refuses a folder
+// that already holds a workspace: nothing of the learner's is ever
+// overwritten.
+func initWorkspace(app *App, dir string) error {
+	if app.Module == nil {
+		return Usagef("this build of conclab carries no module files to write a workspace from; build it with go build from the repository")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "exercises")); err == nil {
+		return Usagef("%s already holds a workspace (its exercises folder exists); work there, or give init another folder", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Usagef("cannot make the workspace: %v", err)
+	}
+	files := map[string][]byte{
+		workspaceMarker: []byte("This folder is a conclab workspace: conclab's commands run here use its exercises.\n"),
+		".gitignore":    []byte("# reset's backups of your files\n*.bak\n"),
+		"README.md":     []byte(workspaceReadme),
+	}
+	for _, name := range []string{"go.mod", "go.sum"} {
+		b, err := fs.ReadFile(app.Module, name)
+		if err != nil {
+			return err
+		}
+		files[name] = b
+	}
+	n := 0
+	for _, ex := range exercises.All() {
+		entries, err := fs.ReadDir(exercises.Canonical, ex.Dir())
+		if err != nil {
+			return fmt.Errorf("exercise %s: %w", ex.ID(), err)
+		}
+		for _, e := range entries {
+			if e.IsDir() { // testdata: the self-check's, not the learner's
+				continue
+			}
+			b, err := fs.ReadFile(exercises.Canonical, path.Join(ex.Dir(), e.Name()))
+			if err != nil {
+				return err
+			}
+			files[filepath.Join("exercises", ex.Dir(), e.Name())] = b
+		}
+		n++
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			continue // a file of the user's (a .gitignore, a README): kept
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := progress.WriteFileAtomic(p, b, 0o644); err != nil {
+			return err
+		}
+	}
+	app.Printf("Wrote a workspace with %d exercises to %s.\n", n, dir)
+	self := selfCommand()
+	if self == "go run ." { // . is about to change
+		if root, ok := sourceRoot(); ok {
+			self = "go run " + shellQuote(root)
+		}
+	}
+	app.Printf("Next: cd %s, then %s list, and %s check counter when you have edited exercises/01-counter/counter.go.\n",
+		shellQuote(dir), self, self)
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+const workspaceReadme = `# Your conclab workspace
+
+Each exercise is a folder in exercises/: read its README.md, edit the file
+it names (exercises/01-counter/counter.go for the first), then
+
+    conclab check counter     grade it with the race detector
+    conclab hint counter      one hint more each time
+    conclab watch counter     check on every save
+    conclab reset counter     put the stub back (your file is kept as a .bak)
+    conclab status            your progress
+
+The tests next to your file are copies: changing them changes nothing,
+conclab always grades with its own. go test -race ./exercises/01-counter/
+works here too.
+`

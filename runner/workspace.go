@@ -1,0 +1,45 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/conclab/conclab/runner/grade"
+)
+
+// workspaceMarker marks a learner's workspace (written by `conclab init`).
+const workspaceMarker = ".conclab-workspace"
+
+// findWorkspace finds the learner's workspace from dir upwards: the first
+// folder with the marker; or, inside conclab's source tree, the workspace
+// `make run` keeps in it (conclab-workspace, ignored by git), and failing
+// that the tree's own exercises folder (the way conclab was used before
+// workspaces, where a learner's edits are in the tree the binary embeds).
+func findWorkspace(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, workspaceMarker)); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	root, err := grade.FindRoot(dir)
+	if err != nil {
+		return "", fmt.Errorf("not in a conclab workspace (no %s above %s): %s init [folder] writes one", workspaceMarker, dir, selfCommand())
+	}
+	if ws := filepath.Join(root, defaultWorkspace); isWorkspace(ws) {
+		return ws, nil
+	}
+	return root, nil
+}
+
+func isWorkspace(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, workspaceMarker))
+	return err == nil
+}
