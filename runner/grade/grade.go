@@ -103,7 +103,7 @@ type ExerciseResult struct {
 	// Notes report what the engine did with the submission: ignored
 	// test files that differ from the canonical ones, missing files,
 	// truncated output.
-	Notes []string `json:"notes,omitempty"`
+	Notes []string `json:"notes"`
 	// Method says how blocked or leaked goroutines were looked for: the
 	// runtime's "goroutine leak profile" (proof that nothing can wake
 	// them), or a "goroutine dump" (a toolchain without the profile).
@@ -112,7 +112,7 @@ type ExerciseResult struct {
 	Hint int `json:"next_hint,omitempty"`
 	// Output is what go test printed for the exercise (capped).
 	Output    string `json:"output,omitempty"`
-	Truncated bool   `json:"output_truncated,omitempty"`
+	Truncated bool   `json:"output_truncated"`
 
 	Exercise exercises.Exercise `json:"-"`
 	census   string             // what the census test printed

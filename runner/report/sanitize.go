@@ -119,6 +119,9 @@ func sanitized(res *grade.Result) *grade.Result {
 		c.Explanation = sanitizeAll(e.Explanation)
 		c.Findings = sanitizeAll(e.Findings)
 		c.Notes = sanitizeAll(e.Notes)
+		if c.Notes == nil {
+			c.Notes = []string{} // "notes": [] rather than null: always there, as README shows
+		}
 		c.Locations = sanitizeLocations(e.Locations)
 		if e.Tests != nil {
 			c.Tests = make([]*grade.TestResult, len(e.Tests))
