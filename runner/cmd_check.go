@@ -1,10 +1,13 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/conclab/conclab/exercises"
@@ -70,8 +73,17 @@ func chooseExercise(app *App, args []string) (exercises.Exercise, error) {
 // checkOnce grades ex in the workspace, prints the verdict with its
 // explanation, and remembers the attempt. It reports whether ex passed.
 func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose bool) (bool, error) {
-	app.Printf("%s\n", app.Theme.Dim("checking "+ex.ID()+" with the race detector..."))
+	what := "checking " + ex.ID() + " with the race detector"
+	var stopSpinner func()
+	if app.StdoutTTY {
+		stopSpinner = spinner(app, what, ex.Timeout)
+	} else {
+		app.Printf("%s\n", app.Theme.Dim(what+"..."))
+	}
 	res, err := runGrade(ctx, app, "", []exercises.Exercise{ex}, 5*time.Minute)
+	if stopSpinner != nil {
+		stopSpinner()
+	}
 	if err != nil {
 		return false, err
 	}
@@ -81,10 +93,26 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 	if p := app.Progress().Exercises[ex.Slug]; p != nil && res.Exercises[0].Hint > 0 {
 		res.Exercises[0].Hint = min(p.HintsShown+1, len(ex.Hints))
 	}
-	if err := report.Text(app.Stdout, res, report.Options{Theme: app.Theme, Verbose: verbose, HintCommand: selfCommand() + " hint %s"}); err != nil {
+	var text bytes.Buffer
+	if err := report.Text(&text, res, report.Options{Theme: app.Theme, Verbose: verbose, HintCommand: selfCommand() + " hint %s"}); err != nil {
+		return false, err
+	}
+	if _, err := app.Stdout.Write(text.Bytes()); err != nil {
 		return false, err
 	}
 	er := res.Exercises[0]
+	if app.StdoutTTY && er.Verdict != grade.Pass && bytes.Count(text.Bytes(), []byte("\n")) > recapAfter {
+		// The verdict has scrolled off a 24-row screen: say it again
+		// where the eye is, with the first thing that explains it.
+		app.Printf("%s\n", app.Theme.Warning(fmt.Sprintf("── %s: %s", ex.ID(), strings.ToUpper(string(er.Verdict)))))
+		first := er.Message
+		if len(er.Explanation) > 0 {
+			first = er.Explanation[0]
+		}
+		for _, l := range wrapWords(report.Sanitize(first), app.Width, 3, 3) {
+			app.Printf("   %s\n", l)
+		}
+	}
 	app.Remember(func(st *progress.State) {
 		p := st.Exercise(ex.Slug)
 		p.Attempts++
@@ -97,4 +125,43 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 		app.Printf("%s\n", app.Theme.Finding("Solved! "+selfCommand()+" solution "+ex.Slug+" shows the reference solution to compare."))
 	}
 	return er.Verdict == grade.Pass, nil
+}
+
+// recapAfter is how many lines of report a 24-row terminal shows with
+// the prompt and the recap: past it, the verdict is said again at the end.
+const recapAfter = 20
+
+// spinner shows, on the terminal, that a long check is alive: a turning
+// mark, the time so far and the exercise's limit, redrawn in place ten
+// times a second until the returned func is called, which erases it.
+func spinner(app *App, what string, limit time.Duration) func() {
+	start := time.Now()
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	frames := `|/-\`
+	line := func(i int) string {
+		s := fmt.Sprintf("%c %s... %.1fs", frames[i%len(frames)], what, time.Since(start).Seconds())
+		if limit > 0 {
+			s += fmt.Sprintf(" (its tests have %v)", limit)
+		}
+		if w := app.Width - 1; w > 0 && len(s) > w {
+			s = s[:w] // never wrap: \r returns to the start of this line only
+		}
+		return s
+	}
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for i := 0; ; i++ {
+			fmt.Fprintf(app.Stdout, "\r\x1b[K%s", app.Theme.Dim(line(i)))
+			select {
+			case <-done:
+				fmt.Fprint(app.Stdout, "\r\x1b[K")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }
