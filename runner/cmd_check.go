@@ -94,7 +94,11 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 		res.Exercises[0].Hint = min(p.HintsShown+1, len(ex.Hints))
 	}
 	var text bytes.Buffer
-	if err := report.Text(&text, res, report.Options{Theme: app.Theme, Verbose: verbose, HintCommand: selfCommand() + " hint %s"}); err != nil {
+	opts := report.Options{Theme: app.Theme, Verbose: verbose, HintCommand: selfCommand() + " hint %s"}
+	if app.StdoutTTY {
+		opts.Width = app.Width
+	}
+	if err := report.Text(&text, res, opts); err != nil {
 		return false, err
 	}
 	if _, err := app.Stdout.Write(text.Bytes()); err != nil {

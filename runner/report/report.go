@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/conclab/conclab/lessons/lesson"
 	"github.com/conclab/conclab/runner/grade"
@@ -32,6 +33,10 @@ type Options struct {
 	// NoPoints leaves points out (diagnose: a package's tests are
 	// findings, not a grade).
 	NoPoints bool
+	// Width, when not zero, is the terminal's width: the text report's
+	// long lines (messages, explanations, notes) are wrapped to fit it,
+	// each continuation indented under its line's text.
+	Width int
 }
 
 // Write writes res to w in format.
@@ -93,7 +98,11 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 				fmt.Fprintf(&b, "    %s %s\n", th.Finding("ok  "), t.Name)
 				continue
 			}
-			fmt.Fprintf(&b, "    %s %s: %s\n", th.Warning(fmt.Sprintf("%-4s", short(t.Verdict))), t.Name, t.Message)
+			lines := fit(t.Name+": "+t.Message, opts.Width, 9)
+			fmt.Fprintf(&b, "    %s %s\n", th.Warning(fmt.Sprintf("%-4s", short(t.Verdict))), lines[0])
+			for _, l := range lines[1:] {
+				fmt.Fprintf(&b, "         %s\n", l)
+			}
 		}
 		if len(e.Explanation) > 0 {
 			heading := "What happened"
@@ -102,11 +111,18 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 			}
 			fmt.Fprintf(&b, "  %s\n", th.Heading(heading))
 			for _, l := range e.Explanation {
-				fmt.Fprintf(&b, "    %s\n", l)
+				for _, w := range fit(l, opts.Width, 4) {
+					fmt.Fprintf(&b, "    %s\n", w)
+				}
 			}
 		}
 		for _, l := range e.Locations {
-			fmt.Fprintf(&b, "  %s:%d  %s\n", l.File, l.Line, th.Dim(l.What))
+			place := fmt.Sprintf("%s:%d", l.File, l.Line)
+			what := fit(place+" "+l.What, opts.Width, 3) // printed with two spaces after place
+			fmt.Fprintf(&b, "  %s  %s\n", place, th.Dim(strings.TrimPrefix(what[0], place+" ")))
+			for _, w := range what[1:] {
+				fmt.Fprintf(&b, "  %s\n", th.Dim(w))
+			}
 			for _, c := range l.Code {
 				if strings.HasPrefix(c, ">") {
 					c = th.Finding(c)
@@ -115,7 +131,9 @@ func Text(w io.Writer, res *grade.Result, opts Options) error {
 			}
 		}
 		for _, n := range e.Notes {
-			fmt.Fprintf(&b, "    %s\n", th.Dim("note: "+n))
+			for _, w := range fit("note: "+n, opts.Width, 4) {
+				fmt.Fprintf(&b, "    %s\n", th.Dim(w))
+			}
 		}
 		if opts.Verbose && e.Output != "" {
 			fmt.Fprintf(&b, "  %s\n", th.Heading("go test output"))
@@ -331,4 +349,35 @@ func escapeData(s string) string {
 
 func escapeProp(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// fit wraps text, printed at column at, to width (no wrapping when width
+// is 0): continuation lines keep text's own leading spaces and one more
+// level, and a word longer than a line is left whole.
+func fit(text string, width, at int) []string {
+	if width <= 0 {
+		return []string{text}
+	}
+	limit := width - 1 - at // a line of exactly the width wraps on many terminals
+	body := strings.TrimLeft(text, " ")
+	lead := strings.Repeat(" ", len(text)-len(body))
+	if limit < 20 || utf8.RuneCountInString(text) <= limit {
+		return []string{text}
+	}
+	var lines []string
+	line, n := lead, len(lead)
+	for _, w := range strings.Fields(body) {
+		k := utf8.RuneCountInString(w)
+		if n > len(lead) && n+1+k > limit {
+			lines = append(lines, line)
+			line, n = lead+"  ", len(lead)+2
+		}
+		if n > len(lead) && !strings.HasSuffix(line, " ") {
+			line += " "
+			n++
+		}
+		line += w
+		n += k
+	}
+	return append(lines, line)
 }
