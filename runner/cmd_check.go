@@ -80,7 +80,7 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 	} else {
 		app.Printf("%s\n", app.Theme.Dim(what+"..."))
 	}
-	res, err := runGrade(ctx, app, "", []exercises.Exercise{ex}, 5*time.Minute)
+	res, err := runGrade(ctx, app, "", []exercises.Exercise{ex}, 5*time.Minute, false)
 	if stopSpinner != nil {
 		stopSpinner()
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/conclab/conclab/exercises"
@@ -43,7 +44,10 @@ func init() {
 				}
 				ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 				defer stop()
-				res, err := runGrade(ctx, app, *dir, exs, *deadline)
+				if app.StdoutTTY {
+					app.Printf("%s\n", app.Theme.Dim(fmt.Sprintf("grading %d exercise%s with the race detector (a line as each one's tests end)", len(exs), plural(len(exs)))))
+				}
+				res, err := runGrade(ctx, app, *dir, exs, *deadline, app.StdoutTTY)
 				if err != nil {
 					return err
 				}
@@ -104,7 +108,7 @@ func selectExercises(only string) ([]exercises.Exercise, error) {
 // runGrade grades exs from the submission dir (the workspace's exercises
 // when empty). Set-up problems (no Go, no workspace, no such folder) are
 // usage-class errors: exit 2, one line.
-func runGrade(ctx context.Context, app *App, dir string, exs []exercises.Exercise, deadline time.Duration) (*grade.Result, error) {
+func runGrade(ctx context.Context, app *App, dir string, exs []exercises.Exercise, deadline time.Duration, progress bool) (*grade.Result, error) {
 	// The toolchain first: without it nothing else can be checked.
 	if _, err := exec.LookPath("go"); err != nil {
 		return nil, Usagef("grading needs the Go toolchain (go is not on PATH)")
@@ -138,7 +142,21 @@ func runGrade(ctx context.Context, app *App, dir string, exs []exercises.Exercis
 			return nil, Usagef("%v", err)
 		}
 	}
-	res, err := grade.Grade(ctx, grade.Options{Root: root, Submission: dir, Exercises: exs, Deadline: deadline})
+	gopts := grade.Options{Root: root, Submission: dir, Exercises: exs, Deadline: deadline}
+	if progress {
+		start := time.Now()
+		var mu sync.Mutex
+		gopts.Progress = func(ex exercises.Exercise, action string) {
+			mu.Lock()
+			defer mu.Unlock()
+			word := "tests ended"
+			if action == "fail" {
+				word = "tests ended, some failed"
+			}
+			app.Printf("%s\n", app.Theme.Dim(fmt.Sprintf("  %-14s %s (%.1fs)", ex.ID(), word, time.Since(start).Seconds())))
+		}
+	}
+	res, err := grade.Grade(ctx, gopts)
 	if err != nil {
 		return nil, Usagef("%v", err)
 	}

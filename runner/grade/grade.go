@@ -35,6 +35,9 @@ const Module = "github.com/conclab/conclab"
 
 // Options say what to grade and how.
 type Options struct {
+	// Progress, if set, is called as each exercise's tests end (before
+	// its verdict is known): action is go test's, pass or fail.
+	Progress func(ex exercises.Exercise, action string)
 	// Root is the conclab module's folder (holding go.mod); the graded
 	// packages are built there, with the submission laid over them.
 	Root string
@@ -209,6 +212,13 @@ func Grade(ctx context.Context, opts Options) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
 	defer cancel()
 	x := NewExecution(opts.OutputCap)
+	if opts.Progress != nil {
+		x.OnDone = func(pkg, action string) {
+			if er := byPkg[pkg]; er != nil {
+				opts.Progress(er.Exercise, action)
+			}
+		}
+	}
 	// One go test for every exercise, as fast as a bare go test over the
 	// same packages: go test's -timeout is the longest limit, and each
 	// exercise's census holds that exercise's own limit.

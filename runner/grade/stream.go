@@ -38,6 +38,9 @@ type Execution struct {
 	// Limits are what the grader saw of test binaries it stopped for
 	// going past a resource limit: "04-transfer.test: stopped: ...".
 	Limits []string
+	// OnDone, if set, is called as each package's test binary ends, with
+	// its final action (pass, fail, skip): what a progress line shows.
+	OnDone func(pkg, action string)
 	cap    int
 }
 
@@ -172,6 +175,9 @@ func (x *Execution) Add(e Event) {
 			p.Elapsed = seconds(e.Elapsed)
 			if e.FailedBuild != "" {
 				p.BuildFailed = true
+			}
+			if x.OnDone != nil {
+				x.OnDone(e.Package, e.Action)
 			}
 		}
 	default:
