@@ -42,7 +42,10 @@ type Exercise struct {
 	// grader's test process ("os" is the file system, "net" the
 	// network).
 	Imports []string
-	// Hints are three progressive hints, from a nudge to nearly the answer.
+	// Hints are three progressive hints, from a nudge to nearly the answer,
+	// written like a doc comment: paragraphs of prose (wrapped to the
+	// terminal when shown), and code as tab-indented, gofmt-formatted
+	// lines, shown as they are (conclab hint; only hint 3 has code).
 	Hints [3]string
 	// Points per top-level test function; tests not listed count 1.
 	Points map[string]int

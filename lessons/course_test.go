@@ -1,6 +1,10 @@
 package lessons_test
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,4 +57,32 @@ func TestFindByNumberOrSlug(t *testing.T) {
 	_, err = lessons.Find("99")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "valid: 1 goroutines")
+}
+
+// TestCourseSpeaksToAnyReader: the lessons keep the stories of a Python
+// course on threads, but a reader need not have taken it. They tell them
+// as "a common way this is taught" or "coming from Python threads", never
+// as "the old course" or "the Python course" the reader is assumed to
+// remember.
+func TestCourseSpeaksToAnyReader(t *testing.T) {
+	assumed := regexp.MustCompile(`(?i)the\s+(old|python)\s+course`) // \s: across a line break too
+	check := func(name, text string) {
+		for _, m := range assumed.FindAllStringIndex(text, -1) {
+			line := 1 + strings.Count(text[:m[0]], "\n")
+			said := strings.Join(strings.Fields(text[m[0]:m[1]]), " ")
+			assert.Failf(t, "a lesson assumes its reader took a course",
+				"%s, line %d, speaks of %q as if every reader had taken it: tell it as \"a common way this is taught\" or \"coming from Python threads\"", name, line, said)
+		}
+	}
+	for _, l := range lessons.All() {
+		check("lesson "+l.ID()+" (its Text)", l.Text)
+	}
+	files, err := filepath.Glob("*/*.md")
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no lesson markdown found next to this test")
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		require.NoError(t, err)
+		check(f, string(text))
+	}
 }

@@ -40,7 +40,7 @@ const mapWriterTimeout = 30 * time.Second
 
 func mapWrites(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("Two goroutines writing one map, in a child process")
-	s.Say("The old course taught that dicts and lists are \"thread-safe\" (a CPython detail).")
+	s.Say("Python threading courses often say dicts and lists are \"thread-safe\" (a CPython detail).")
 	s.Say("In Go a map has no lock inside. Let us write one from two goroutines.")
 	if err := s.Pause(ctx, "what will happen?"); err != nil {
 		return err

@@ -23,7 +23,7 @@ var Lesson = lesson.Lesson{
 	Demos: []lesson.Demo{
 		{
 			Name:    "locked-singleton",
-			Title:   "The old course's singleton: check, lock, check again",
+			Title:   "The classic singleton: check, lock, check again",
 			Claim:   "ten goroutines asking at once get the same object, built once; later calls skip the lock",
 			Run:     lockedSingleton,
 			Predict: "ten goroutines ask for the singleton at the same moment: how many take the lock, and how many objects are built?",
@@ -43,7 +43,7 @@ var Lesson = lesson.Lesson{
 			Title:   "The singleton copied literally: the unlocked check races",
 			Claim:   "with a plain pointer, the first check races with the write under the lock, even though only one object is built",
 			Run:     plainCheck,
-			Predict: "the old course's singleton copied to Go word for word: one object built; is it correct?",
+			Predict: "the classic Python singleton copied to Go word for word: one object built; is it correct?",
 			Answer:  "no: the unlocked first check reads a plain pointer that another goroutine writes; -race reports it",
 			Racy:    true,
 		},
