@@ -126,7 +126,9 @@ func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose boo
 		}
 	})
 	if er.Verdict == grade.Pass {
-		app.Printf("%s\n", app.Theme.Finding("Solved! "+selfCommand()+" solution "+ex.Slug+" shows the reference solution to compare."))
+		for _, l := range wrapWords("Solved! "+selfCommand()+" solution "+ex.Slug+" shows the reference solution to compare.", app.Width, 0, 0) {
+			app.Printf("%s\n", app.Theme.Finding(l))
+		}
 	}
 	return er.Verdict == grade.Pass, nil
 }

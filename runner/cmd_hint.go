@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/conclab/conclab/exercises"
 	"github.com/conclab/conclab/runner/progress"
 )
 
@@ -21,33 +22,39 @@ func init() {
 				if err != nil {
 					return err
 				}
-				shown := 0
-				if p := app.Progress().Exercises[ex.Slug]; p != nil {
-					shown = p.HintsShown
-				}
-				// Each call reveals one more hint; once all three are out,
-				// the last one is shown again rather than nothing.
-				n := min(shown+1, len(ex.Hints))
-				app.Printf("%s\n", app.Theme.Heading(ex.ID()+": hint "+strconv.Itoa(n)+" of "+strconv.Itoa(len(ex.Hints))))
-				for _, line := range hintLines(ex.Hints[n-1], app.Width) {
-					app.Printf("%s\n", line)
-				}
-				next := "Still stuck? " + selfCommand() + " hint " + ex.Slug + " shows the next one."
-				if n == len(ex.Hints) {
-					next = "That was the last hint. " + selfCommand() + " check " + ex.Slug + " tells you how close you are."
-				}
-				app.Printf("\n")
-				for _, line := range wrapWords(next, app.Width, 0, 0) {
-					app.Printf("%s\n", app.Theme.Dim(line))
-				}
-				app.Remember(func(st *progress.State) {
-					if p := st.Exercise(ex.Slug); p.HintsShown < n {
-						p.HintsShown = n
-					}
-				})
+				showHint(app, ex)
 				return nil
 			}
 		},
+	})
+}
+
+// showHint prints the next of ex's hints (the last again once all are
+// out) and remembers that it was shown.
+func showHint(app *App, ex exercises.Exercise) {
+	shown := 0
+	if p := app.Progress().Exercises[ex.Slug]; p != nil {
+		shown = p.HintsShown
+	}
+	// Each call reveals one more hint; once all three are out, the last
+	// one is shown again rather than nothing.
+	n := min(shown+1, len(ex.Hints))
+	app.Printf("%s\n", app.Theme.Heading(ex.ID()+": hint "+strconv.Itoa(n)+" of "+strconv.Itoa(len(ex.Hints))))
+	for _, line := range hintLines(ex.Hints[n-1], app.Width) {
+		app.Printf("%s\n", line)
+	}
+	next := "Still stuck? " + selfCommand() + " hint " + ex.Slug + " shows the next one."
+	if n == len(ex.Hints) {
+		next = "That was the last hint. " + selfCommand() + " check " + ex.Slug + " tells you how close you are."
+	}
+	app.Printf("\n")
+	for _, line := range wrapWords(next, app.Width, 0, 0) {
+		app.Printf("%s\n", app.Theme.Dim(line))
+	}
+	app.Remember(func(st *progress.State) {
+		if p := st.Exercise(ex.Slug); p.HintsShown < n {
+			p.HintsShown = n
+		}
 	})
 }
 
