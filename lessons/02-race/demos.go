@@ -15,8 +15,9 @@ const PerGoroutine = 1_000_000
 const Expected = Goroutines * PerGoroutine
 
 // lostUpdateTries bounds how often the racy counter runs again when a try
-// happens to lose nothing, lostUpdateRetry apart (real time, not scaled:
-// it waits for the machine, not for the story).
+// happens to lose nothing, lostUpdateRetry apart (a limit, Stage.Limit: it
+// waits for the machine, not for the story, so a fast speed never
+// shortens it; a slow one stretches it like everything else).
 const (
 	lostUpdateTries = 10
 	lostUpdateRetry = 150 * time.Millisecond
@@ -46,7 +47,7 @@ func lostUpdate(ctx context.Context, s *lesson.Stage) error {
 		s.Say("Try %d: all %s arrived; the two goroutines did not run at the same moment. Again.",
 			tries, lesson.Number(Expected))
 		select {
-		case <-time.After(lostUpdateRetry):
+		case <-time.After(s.Limit(lostUpdateRetry)):
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -61,7 +61,7 @@ func doubleLock(ctx context.Context, s *lesson.Stage) error {
 // it ended, then runs the refactored counter.
 func lockTwice(ctx context.Context, s *lesson.Stage) error {
 	s.Say("Inc locks c.mu and calls Add, which locks c.mu again. It runs in a child process")
-	s.Say("watched by a %v watchdog, so this program survives what happens.", watchdog)
+	s.Say("watched by a %v watchdog, so this program survives what happens.", s.Limit(watchdog))
 	if err := s.Pause(ctx, "what happens on the second Lock?"); err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func lockTwice(ctx context.Context, s *lesson.Stage) error {
 	case asleep:
 		s.Warn("The runtime stopped the child: %q", runtimeDeadlock)
 	case res.TimedOut:
-		s.Warn("The child made no progress for %v: the watchdog sent SIGQUIT and Go printed its goroutines.", watchdog)
+		s.Warn("The child made no progress for %v: the watchdog sent SIGQUIT and Go printed its goroutines.", s.Limit(watchdog))
 		s.Say("(The runtime's own \"all goroutines are asleep\" check never fires in a program that links")
 		s.Say("cgo, as this one does; a watchdog and the goroutine dump are the general tool.)")
 	default:

@@ -68,14 +68,14 @@ func vetCopyLocks(ctx context.Context, s *lesson.Stage) error {
 			return err
 		}
 	}
-	vctx, cancel := context.WithTimeout(ctx, vetTimeout)
+	vctx, cancel := context.WithTimeout(ctx, s.Limit(vetTimeout))
 	defer cancel()
 	cmd := exec.CommandContext(vctx, goCmd, "vet", ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
 	out, err := cmd.CombinedOutput()
 	if vctx.Err() != nil {
-		return errors.New("go vet did not finish within " + vetTimeout.String())
+		return errors.New("go vet did not finish within " + s.Limit(vetTimeout).String())
 	}
 	s.Heading("$ go vet .")
 	reports := 0

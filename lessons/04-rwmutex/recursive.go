@@ -44,7 +44,7 @@ func rlockTwice(ctx context.Context, s *lesson.Stage) error {
 	// the writer is waiting, without guessing with a sleep.
 	for rw.TryRLock() {
 		rw.RUnlock()
-		time.Sleep(time.Millisecond)
+		time.Sleep(s.Scale(time.Millisecond))
 	}
 	reader.Printf("%s", secondRLock)
 	reader.Waiting("rw(read)")
@@ -57,7 +57,7 @@ func rlockTwice(ctx context.Context, s *lesson.Stage) error {
 // explains the cycle, and shows the fix.
 func writerBlocksReaders(ctx context.Context, s *lesson.Stage) error {
 	s.Say("A reader holds rw.RLock(); a writer calls rw.Lock() and waits; the reader calls rw.RLock() again.")
-	s.Say("It runs in a child process watched by a %v watchdog.", watchdog)
+	s.Say("It runs in a child process watched by a %v watchdog.", s.Limit(watchdog))
 	if err := s.Pause(ctx, "does the second RLock get in?"); err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func writerBlocksReaders(ctx context.Context, s *lesson.Stage) error {
 	case strings.Contains(res.Stderr, runtimeDeadlock):
 		s.Warn("The runtime stopped the child: %q", runtimeDeadlock)
 	case res.TimedOut:
-		s.Warn("No progress for %v: the watchdog sent SIGQUIT and Go printed every goroutine.", watchdog)
+		s.Warn("No progress for %v: the watchdog sent SIGQUIT and Go printed every goroutine.", s.Limit(watchdog))
 	default:
 		return fmt.Errorf("the child was meant to deadlock, but it ended (exit %d):\n%s%s", res.ExitCode, res.Stdout, res.Stderr)
 	}

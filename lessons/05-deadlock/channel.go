@@ -79,7 +79,7 @@ func sendAlone(ctx context.Context, s *lesson.Stage) error {
 // watchdog ends the child and its goroutine dump shows the stuck send.
 func sendAloneInChild(ctx context.Context, s *lesson.Stage) error {
 	s.Warn("Building the program needs the Go toolchain (go on PATH), which is not here.")
-	s.Say("Running the same send in a child of this program instead, with a 1 s watchdog:")
+	s.Say("Running the same send in a child of this program instead, with a %v watchdog:", s.Limit(time.Second))
 	res, err := s.Child(ctx, lesson.ChildSpec{Name: "send-alone", Timeout: time.Second})
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ const watchdog = time.Second
 func bankDeadlock(ctx context.Context, s *lesson.Stage) error {
 	s.Say("Tom has 10,000 and Jack 6,000. Tom sends Jack 5,000 while Jack sends Tom 200.")
 	s.Say("Each transfer locks its own account, then the other's. They run in a child")
-	s.Say("process watched by a %v watchdog, so that this program survives the deadlock.", watchdog)
+	s.Say("process watched by a %v watchdog, so that this program survives the deadlock.", s.Limit(watchdog))
 	res, err := s.Child(ctx, lesson.ChildSpec{Name: "bank-transfers", Timeout: watchdog,
 		// Stuck for good only once its timeline holds the wait-for cycle;
 		// before that it was merely slow to start its transfers, and the
@@ -39,11 +39,11 @@ func bankDeadlock(ctx context.Context, s *lesson.Stage) error {
 		return fmt.Errorf("the transfers were meant to deadlock, but the child ended (exit %d):\n%s", res.ExitCode, res.Stderr)
 	}
 	if res.DumpErr != nil {
-		s.Warn("No progress for %v: the watchdog stopped the child, without a goroutine dump: %v.", watchdog, res.DumpErr)
+		s.Warn("No progress for %v: the watchdog stopped the child, without a goroutine dump: %v.", s.Limit(watchdog), res.DumpErr)
 	} else {
-		s.Warn("No progress for %v: the watchdog sent SIGQUIT, and Go printed every goroutine's stack.", watchdog)
+		s.Warn("No progress for %v: the watchdog sent SIGQUIT, and Go printed every goroutine's stack.", s.Limit(watchdog))
 	}
-	s.FindingDuration("watchdog", watchdog)
+	s.FindingDuration("watchdog", s.Limit(watchdog))
 	s.FindingDuration("child-ended-after", res.Elapsed)
 
 	if err := s.Pause(ctx, "where is each goroutine stuck?"); err != nil {

@@ -42,8 +42,8 @@ func transferOrdered(lane *lesson.Lane, from, to *Account, amount int) bool {
 	return true
 }
 
-// waitOrFail waits for wg, or fails after limit with an explanation: a fix
-// that does not work must not hang the demo.
+// waitOrFail waits for wg, or fails after limit (a Stage.Limit) with an
+// explanation: a fix that does not work must not hang the demo.
 func waitOrFail(wg *sync.WaitGroup, limit time.Duration, what string) error {
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -78,7 +78,7 @@ func lockOrder(ctx context.Context, s *lesson.Stage) error {
 		}()
 	}
 	close(start)
-	if err := waitOrFail(&wg, 5*time.Second, "the two transfers"); err != nil {
+	if err := waitOrFail(&wg, s.Limit(5*time.Second), "the two transfers"); err != nil {
 		return err
 	}
 	s.Finding("tom", float64(tom.balance), "")
@@ -102,7 +102,7 @@ func lockOrder(ctx context.Context, s *lesson.Stage) error {
 			}
 		}()
 	}
-	if err := waitOrFail(&wg, 5*time.Second, "the stress transfers"); err != nil {
+	if err := waitOrFail(&wg, s.Limit(5*time.Second), "the stress transfers"); err != nil {
 		return err
 	}
 	s.Finding("transfers", 2+2*stressRounds, "")
@@ -174,7 +174,7 @@ func tryLock(ctx context.Context, s *lesson.Stage) error {
 			retries[i], errs[i] = transferTry(ctx, s, t.from, t.to, t.amount, &met, rng)
 		}()
 	}
-	if err := waitOrFail(&wg, 5*time.Second, "the TryLock transfers"); err != nil {
+	if err := waitOrFail(&wg, s.Limit(5*time.Second), "the TryLock transfers"); err != nil {
 		return err
 	}
 	if err := errors.Join(errs...); err != nil {

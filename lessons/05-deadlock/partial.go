@@ -94,7 +94,7 @@ func partialDeadlock(ctx context.Context, s *lesson.Stage) error {
 	// surely are by now; the loop only makes the count not depend on it).
 	var n int
 	var stuck []traceback.Goroutine
-	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(s.Limit(2 * time.Second)); time.Now().Before(deadline); time.Sleep(s.Scale(10 * time.Millisecond)) {
 		if n, stuck = stuckIn(); n == 2 {
 			break
 		}

@@ -56,10 +56,10 @@ func afterFunc(ctx context.Context, s *lesson.Stage) error {
 	defer client2.Close()
 	defer server2.Close()
 	go func() {
-		client2.SetWriteDeadline(time.Now().Add(generous)) // never block for ever
+		client2.SetWriteDeadline(time.Now().Add(s.Limit(generous))) // never block for ever
 		client2.Write([]byte("hello"))
 	}()
-	readCtx2, cancel2 := context.WithTimeout(ctx, generous)
+	readCtx2, cancel2 := context.WithTimeout(ctx, s.Limit(generous))
 	defer cancel2()
 	n, cut, err := readWithin(readCtx2, server2, buf)
 	if err != nil {

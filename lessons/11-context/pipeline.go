@@ -133,11 +133,11 @@ func where(gs []traceback.Goroutine) map[string]int {
 // settle waits, a second at most, for the pipeline goroutines to exit
 // and returns how many are still alive. Goroutines that were told to stop
 // need a moment to be scheduled and return.
-func settle() int {
-	deadline := time.Now().Add(time.Second)
+func settle(s *lesson.Stage) int {
+	deadline := time.Now().Add(s.Limit(time.Second))
 	alive := stagesAlive()
 	for alive > 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+		time.Sleep(s.Scale(time.Millisecond))
 		alive = stagesAlive()
 	}
 	return alive
@@ -179,7 +179,7 @@ func leakyPipeline(ctx context.Context, s *lesson.Stage) error {
 		}
 	}
 	s.Say("received %d unwanted values to let them finish", drained)
-	s.Finding("leaked-after-drain", float64(settle()), "pipeline goroutines")
+	s.Finding("leaked-after-drain", float64(settle(s)), "pipeline goroutines")
 	if paused != nil {
 		return paused
 	}
@@ -195,7 +195,7 @@ func contextPipeline(ctx context.Context, s *lesson.Stage) error {
 		squares := squareCtx(reqCtx, genCtx(reqCtx, rows))
 		v := firstAbove(squares, limit)
 		cancel() // "I am done": every stage sees ctx.Done() and returns
-		left := settle()
+		left := settle(s)
 		server.Printf("request %d: answer %d; goroutines now %d", r, v, runtime.NumGoroutine())
 		if left > 0 {
 			s.Warn("request %d left %d pipeline goroutines behind", r, left)
@@ -205,7 +205,7 @@ func contextPipeline(ctx context.Context, s *lesson.Stage) error {
 		}
 	}
 	paused := s.Pause(ctx, "how many are left this time?")
-	leaked := settle()
+	leaked := settle(s)
 	s.Finding("leaked", float64(leaked), "pipeline goroutines")
 	s.Finding("goroutines-added", float64(runtime.NumGoroutine()-before), "")
 	s.Say("cancel() closes reqCtx.Done(); a stage blocked in")

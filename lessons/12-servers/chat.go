@@ -181,9 +181,10 @@ func (h *hub) leave(m *member, quit bool) {
 // chatter is a client of the demo: it sends lines and checks, line by
 // line, that it hears what it should.
 type chatter struct {
-	lane  *lesson.Lane
-	conn  net.Conn
-	heard chan string
+	lane     *lesson.Lane
+	conn     net.Conn
+	heard    chan string
+	patience time.Duration // safety at the stage's speed (Stage.Limit)
 }
 
 func join(s *lesson.Stage, name, addr string) (*chatter, error) {
@@ -191,7 +192,7 @@ func join(s *lesson.Stage, name, addr string) (*chatter, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &chatter{lane: s.Lane(name), conn: conn, heard: make(chan string, 64)}
+	c := &chatter{lane: s.Lane(name), conn: conn, heard: make(chan string, 64), patience: s.Limit(safety)}
 	go func() {
 		defer close(c.heard)
 		conn.SetReadDeadline(time.Now().Add(safety))
@@ -223,8 +224,8 @@ func (c *chatter) expect(want string) error {
 			return fmt.Errorf("%s heard %q, want %q", c.lane.Name(), got, want)
 		}
 		return nil
-	case <-time.After(safety):
-		return fmt.Errorf("%s heard nothing within %v, want %q", c.lane.Name(), safety, want)
+	case <-time.After(c.patience):
+		return fmt.Errorf("%s heard nothing within %v, want %q", c.lane.Name(), c.patience, want)
 	}
 }
 

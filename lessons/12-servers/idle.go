@@ -88,9 +88,9 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		}
 		clients = append(clients, c)
 	}
-	for deadline := time.Now().Add(safety); accepted.Load() < int64(n); time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(s.Limit(safety)); accepted.Load() < int64(n); time.Sleep(s.Scale(time.Millisecond)) {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the server accepted only %d of %d connections within %v", accepted.Load(), n, safety)
+			return fmt.Errorf("the server accepted only %d of %d connections within %v", accepted.Load(), n, s.Limit(safety))
 		}
 	}
 	s.Say("connected and accepted in %v", time.Since(t0).Round(time.Millisecond))

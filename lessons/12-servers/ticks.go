@@ -96,7 +96,7 @@ func dial(s *lesson.Stage, name, addr string) (*client, error) {
 	go func() {
 		defer close(c.done)
 		defer lane.Done()
-		conn.SetReadDeadline(time.Now().Add(s.Scale(window) + safety))
+		conn.SetReadDeadline(time.Now().Add(s.Scale(window) + s.Limit(safety)))
 		sc := bufio.NewScanner(conn)
 		for sc.Scan() { // ends when the demo closes conn, or the server does
 			if c.ticks.Add(1) == 1 {
@@ -137,8 +137,8 @@ func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *l
 	defer func() { c1.conn.Close(); <-c1.done }()
 	select { // client 1 is being served before client 2 arrives
 	case <-c1.first:
-	case <-time.After(safety):
-		return fmt.Errorf("client 1 got no tick within %v", safety)
+	case <-time.After(s.Limit(safety)):
+		return fmt.Errorf("client 1 got no tick within %v", s.Limit(safety))
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -188,7 +188,7 @@ func watch(ctx context.Context, s *lesson.Stage, server func(context.Context, *l
 	case <-c2.first:
 		s.FindingDuration("client2-served-after-hangup", time.Since(t1))
 		return nil
-	case <-time.After(s.Scale(3*period) + safety):
+	case <-time.After(s.Scale(3*period) + s.Limit(safety)):
 		return errors.New("client 2 was not served even after client 1 hung up")
 	case <-ctx.Done():
 		return ctx.Err()

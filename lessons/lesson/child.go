@@ -33,9 +33,10 @@ const DefaultChildTimeout = 30 * time.Second
 // ChildSpec says which entry point to run in a child process, and how.
 type ChildSpec struct {
 	Name string // a Demo or Child of the stage's lesson
-	// Timeout is real time (not scaled by speed). A child still running
-	// then is sent SIGQUIT, so that Go prints every goroutine's stack to
-	// its stderr, and killed if that does not end it.
+	// Timeout is the child's watchdog at speed 1, stretched at a slower
+	// speed like every time limit (Stage.Limit), never shortened. A child
+	// still running then is sent SIGQUIT, so that Go prints every
+	// goroutine's stack to its stderr, and killed if that does not end it.
 	Timeout time.Duration
 	Race    bool     // run under the race detector
 	Env     []string // extra environment, "KEY=value"
@@ -52,7 +53,7 @@ type ChildSpec struct {
 	// child that timed out.
 	Reached func(*ChildResult) bool
 	// RetryTimeout is the watchdog of that second run: 5 x Timeout if
-	// zero.
+	// zero. It is stretched like Timeout.
 	RetryTimeout time.Duration
 }
 
@@ -119,6 +120,8 @@ func (s *Stage) retrying(spec ChildSpec, run func(ChildSpec) (*ChildResult, erro
 	if spec.Timeout <= 0 {
 		spec.Timeout = DefaultChildTimeout
 	}
+	spec.Timeout = s.Limit(spec.Timeout)
+	spec.RetryTimeout = s.Limit(spec.RetryTimeout)
 	res, err := run(spec)
 	if err != nil {
 		return nil, err
@@ -182,7 +185,7 @@ func (s *Stage) supervise(ctx context.Context, cmd *exec.Cmd, spec ChildSpec) (*
 	}
 	cmd.Stderr = &stderr
 	procgroup.Isolate(cmd) // own process group: Ctrl-C reaches us, and we end it all
-	cmd.WaitDelay = 3 * time.Second
+	cmd.WaitDelay = s.Limit(3 * time.Second)
 
 	begin := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -204,7 +207,7 @@ func (s *Stage) supervise(ctx context.Context, cmd *exec.Cmd, spec ChildSpec) (*
 		}
 		select {
 		case waitErr = <-done:
-		case <-time.After(3 * time.Second):
+		case <-time.After(s.Limit(3 * time.Second)):
 			_ = procgroup.Kill(cmd)
 			waitErr = <-done
 		}

@@ -360,7 +360,7 @@ func TestLanesAreSafeForConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.ElementsMatch(t, []string{"a", "b"}, s.Lanes())
-	assert.Len(t, s.Events(), 16)
+	assert.Len(t, s.Events(), 24, "each of the 8 goroutines records started, printed and done")
 }
 
 // firstLines keeps failure messages short: a goroutine dump is long.

@@ -35,11 +35,13 @@ func (Plain) Dim(text string) string         { return text }
 type Options struct {
 	Out   io.Writer // narration and lane output; io.Discard if nil
 	Theme Theme     // Plain if nil
-	// Speed scales every Stage.Sleep: 1 is normal, 0.25 four times slower
-	// (for a class), 50 fifty times faster (for tests).
+	// Speed scales every Stage.Sleep (Stage.Scale) and stretches every
+	// time limit (Stage.Limit, a child's watchdog): 1 is normal, 0.25
+	// four times slower (for a class), 50 fifty times faster (for tests).
 	Speed float64
 	// Presenting makes Stage.Pause wait through PauseFunc; otherwise
-	// pauses do nothing.
+	// pauses do nothing. The time spent in pauses is left out of the
+	// stage's clock (Stage.Since), and so of its timeline.
 	Presenting bool
 	PauseFunc  func(ctx context.Context, prompt string) error
 	// Lesson is the slug of the lesson being run: Stage.Child names its
@@ -64,7 +66,10 @@ type Stage struct {
 	start time.Time
 
 	mu       sync.Mutex
-	lanes    []string // lane names, by id
+	paused   time.Duration // time spent in finished pauses
+	pausing  int           // pauses under way
+	pauseAt  time.Time     // when the first pause under way began
+	lanes    []string      // lane names, by id
 	events   []Event
 	findings []Finding
 	stream   *json.Encoder // in a child process: records go to the parent as they happen
@@ -122,9 +127,22 @@ func (s *Stage) Write(p []byte) (int, error) {
 	return s.opts.Out.Write(p)
 }
 
-// Scale returns how long d lasts at the stage's speed.
+// Scale returns how long d lasts at the stage's speed: the length of a
+// sleep, a tick, a deadline that is part of the story the demo tells.
 func (s *Stage) Scale(d time.Duration) time.Duration {
 	return time.Duration(float64(d) / s.opts.Speed)
+}
+
+// Limit returns a time limit d at the stage's speed: a watchdog, a
+// safety timeout, a wait for the machine rather than for the story. It
+// is stretched like Scale when the stage runs slower than 1, so that 0.25
+// waits four times as long, and never shortened when it runs faster: a
+// test at speed 10 runs on a machine no faster than before.
+func (s *Stage) Limit(d time.Duration) time.Duration {
+	if s.opts.Speed >= 1 {
+		return d
+	}
+	return s.Scale(d)
 }
 
 // Sleep waits d scaled by the speed, or until ctx is done, whichever is
@@ -142,16 +160,45 @@ func (s *Stage) Sleep(ctx context.Context, d time.Duration) error {
 
 // Pause waits for the presenter (Enter) when presenting, and does nothing
 // otherwise. prompt says what comes next.
+// The time it waits is left out of the stage's clock.
 func (s *Stage) Pause(ctx context.Context, prompt string) error {
 	if !s.opts.Presenting || s.opts.PauseFunc == nil {
 		return ctx.Err()
 	}
+	s.mu.Lock()
+	if s.pausing == 0 {
+		s.pauseAt = time.Now()
+	}
+	s.pausing++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.pausing--; s.pausing == 0 {
+			s.paused += time.Since(s.pauseAt)
+		}
+	}()
 	return s.opts.PauseFunc(ctx, prompt)
 }
 
-// Since is the time elapsed since the stage was made: the clock of its
-// timeline.
-func (s *Stage) Since() time.Duration { return time.Since(s.start) }
+// Since is the time elapsed since the stage was made, less the time spent
+// in pauses: the clock of its timeline, which starts at 0 with the demo
+// and stands still while the presenter talks.
+func (s *Stage) Since() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock()
+}
+
+// clock is Since for a caller that holds s.mu.
+func (s *Stage) clock() time.Duration {
+	now := time.Now()
+	paused := s.paused
+	if s.pausing > 0 {
+		paused += now.Sub(s.pauseAt)
+	}
+	return now.Sub(s.start) - paused
+}
 
 // Lane returns the lane called name, making it on first use. A lane is one
 // goroutine's column of output and row of the timeline, in its own colour.
@@ -226,7 +273,12 @@ func (s *Stage) Lookup(name string) (Finding, bool) {
 func (s *Stage) record(e Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e.At = time.Since(s.start)
+	s.recordLocked(e)
+}
+
+// recordLocked is record for a caller that holds s.mu.
+func (s *Stage) recordLocked(e Event) {
+	e.At = s.clock()
 	s.events = append(s.events, e)
 	if s.stream != nil {
 		_ = s.stream.Encode(record{Event: &e})
@@ -273,13 +325,16 @@ func (l *Lane) Name() string { return l.name }
 // ID is the lane's number, which picks its colour.
 func (l *Lane) ID() int { return l.id }
 
-// Printf prints a line in the lane's colour, prefixed with its name.
+// Printf prints a line in the lane's colour, prefixed with its name, and
+// records it on the timeline (Printed): a lane that only talks is drawn
+// too.
 func (l *Lane) Printf(format string, args ...any) {
 	s := l.stage
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	line := fmt.Sprintf("  %-10s %s", "["+l.name+"]", fmt.Sprintf(format, args...))
 	fmt.Fprintln(s.opts.Out, s.opts.Theme.Lane(l.id, line))
+	s.recordLocked(Event{Lane: l.id, Kind: Printed})
 }
 
 func (l *Lane) event(kind Kind, object string) {
@@ -319,12 +374,13 @@ const (
 	Released Kind = "released"
 	Sent     Kind = "sent"
 	Received Kind = "received"
+	Printed  Kind = "printed" // the lane printed a line (Lane.Printf)
 	Done     Kind = "done"
 )
 
 // Event is one entry of a demo's timeline.
 type Event struct {
-	At     time.Duration `json:"at"`               // since the stage started
+	At     time.Duration `json:"at"`               // on the stage's clock (Stage.Since)
 	Lane   int           `json:"lane"`             // index into Stage.Lanes
 	Kind   Kind          `json:"kind"`             // what happened
 	Object string        `json:"object,omitempty"` // the lock or channel involved

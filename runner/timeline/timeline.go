@@ -3,11 +3,19 @@
 //
 // Each lane is a row of cells, one cell per slice of time:
 //
-//   - running
-//     .   waiting (the object's name is written into the segment: ".sem....")
-//     =   holding (likewise: "=Tom=====")
-//     >   sent on a channel,  <  received
-//     (blank) not started yet, or done
+//	cell     the lane's goroutine
+//	-        running
+//	.        waiting (the object's name is written into the segment: ".sem....")
+//	=        holding (likewise: "=Tom=====")
+//	>  <     sent on a channel, received
+//	*        printed a line (Lane.Printf)
+//	(blank)  not started yet, or done
+//
+// The time axis is the stage's clock, which starts with the demo and
+// stands still while the presenter pauses it: its ticks read from 0. When
+// the lanes begin late in the demo (after a long setup, say), the axis
+// starts at the first event instead, still labelled 0, and the heading
+// says how far into the demo that was.
 //
 // A lane still waiting when the recording ends is stuck; stuck lanes that
 // each wait for an object another stuck lane holds form a cycle, which is
@@ -16,8 +24,8 @@
 // the peak for every object, computed from the events themselves, not from
 // the rounded cells.
 //
-// The drawing fits the width it is given and reads the same without
-// colour: the theme only adds emphasis.
+// The drawing fits the width it is given, prose included (it is wrapped),
+// and reads the same without colour: the theme only adds emphasis.
 package timeline
 
 import (
@@ -196,16 +204,21 @@ func RenderLanes(w io.Writer, lanes []string, events []lesson.Event, width, maxL
 	for _, l := range lanes {
 		labelW = max(labelW, len([]rune(l)))
 	}
-	labelW = min(labelW, maxLabel)
+	labelW = min(labelW, maxLabel, max(1, width-minGrid-3-noteWidth))
 	gridW := max(minGrid, width-labelW-3-noteWidth) // "label |grid|" + note
-	// The axis starts at the first event: the time before it (a child
-	// process starting, main setting up) has no lanes to draw and would
-	// squeeze them into the right-hand side.
-	start := a.End
+	// The axis starts with the demo, at 0 on the stage's clock, unless
+	// the time before the first event (main setting up, a child process
+	// starting) is more than a quarter of it: then it starts at the first
+	// event, or the lanes would be squeezed into the right-hand side.
+	first := a.End
 	for _, e := range events {
 		if e.Lane >= 0 && e.Lane < len(lanes) {
-			start = min(start, e.At)
+			first = min(first, e.At)
 		}
+	}
+	var start time.Duration
+	if first > a.End/4 {
+		start = first
 	}
 	span := max(a.End-start, time.Nanosecond)
 	if len(a.Stuck) > 0 {
@@ -236,8 +249,19 @@ func RenderLanes(w io.Writer, lanes []string, events []lesson.Event, width, maxL
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", theme.Heading(fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End-start))))
-	order := rowOrder(lanes, perLane)
+	// prose writes a line of text wrapped to the width, each line in the
+	// style given.
+	prose := func(style func(string) string, text string) {
+		for _, l := range wrap(text, width) {
+			fmt.Fprintf(&b, "%s\n", style(l))
+		}
+	}
+	heading := fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End-start))
+	if start > 0 {
+		heading += fmt.Sprintf(", from %s into the demo", round(start))
+	}
+	prose(theme.Heading, heading)
+	order := rowOrder(lanes, perLane, column)
 	hidden := 0
 	if maxLanes > 0 && len(order) > maxLanes {
 		hidden = len(order) - maxLanes
@@ -257,13 +281,15 @@ func RenderLanes(w io.Writer, lanes []string, events []lesson.Event, width, maxL
 		fmt.Fprintf(&b, "%s |%s|%s\n", theme.Lane(i, pad(name, labelW)), row, note)
 	}
 	if hidden > 0 {
-		fmt.Fprintf(&b, "%s\n", theme.Dim(fmt.Sprintf("… %d more %s (conclab run --timeline shows them all)", hidden, plural(hidden, "lane", "lanes"))))
+		prose(theme.Dim, fmt.Sprintf("… %d more %s (conclab run --timeline shows them all)", hidden, plural(hidden, "lane", "lanes")))
 	}
 	if a.PeakHolding > 0 {
 		fmt.Fprintf(&b, "%s |%s|\n", theme.Dim(pad("holding", labelW)), countRow(lanes, events, gridW, at))
 	}
-	fmt.Fprintf(&b, "%s  %s\n", pad("", labelW), axis(start, end, gridW))
-	fmt.Fprintf(&b, "%s\n", theme.Dim("- running  . waiting  = holding  > sent  < received"))
+	fmt.Fprintf(&b, "%s  %s\n", pad("", labelW), axis(end-start, gridW))
+	for _, l := range wrapItems(legend, "  ", width) {
+		fmt.Fprintf(&b, "%s\n", theme.Dim(l))
+	}
 
 	objects := make([]string, 0, len(a.Peak))
 	for o := range a.Peak {
@@ -271,53 +297,73 @@ func RenderLanes(w io.Writer, lanes []string, events []lesson.Event, width, maxL
 	}
 	slices.Sort(objects)
 	for _, o := range objects {
-		fmt.Fprintf(&b, "%s\n", theme.Finding(fmt.Sprintf("%s: held by at most %d %s at once", o, a.Peak[o], plural(a.Peak[o], "lane", "lanes"))))
+		prose(theme.Finding, fmt.Sprintf("%s: held by at most %d %s at once", o, a.Peak[o], plural(a.Peak[o], "lane", "lanes")))
 	}
 	for _, s := range a.Stuck {
 		held := ""
 		if len(s.Holding) > 0 {
 			held = ", holding " + strings.Join(s.Holding, ", ")
 		}
-		fmt.Fprintf(&b, "%s\n", theme.Warning(fmt.Sprintf("stuck: %s waits for %s%s", s.Lane, s.Waiting, held)))
+		prose(theme.Warning, fmt.Sprintf("stuck: %s waits for %s%s", s.Lane, s.Waiting, held))
 	}
 	if len(a.Cycle) > 0 {
-		fmt.Fprintf(&b, "%s\n", theme.Warning("deadlock: "+describeCycle(a)))
+		summary, details := describeCycle(a)
+		prose(theme.Warning, "deadlock: "+summary)
+		for _, d := range details {
+			prose(theme.Warning, "  "+d)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// describeCycle spells the cycle out: "A holds X and waits for Y; B holds
-// Y and waits for X".
-func describeCycle(a Analysis) string {
+// describeCycle says who waits for whom in a line short enough for a
+// terminal ("A and B wait on each other (a cycle: nobody can move)"),
+// then spells each wait out: "A waits for Y, held by B".
+func describeCycle(a Analysis) (summary string, details []string) {
 	byLane := make(map[string]Stuck)
 	for _, s := range a.Stuck {
 		byLane[s.Lane] = s
 	}
-	parts := make([]string, len(a.Cycle))
-	for i, l := range a.Cycle {
-		s := byLane[l]
-		next := a.Cycle[(i+1)%len(a.Cycle)]
-		parts[i] = fmt.Sprintf("%s waits for %s, held by %s", l, s.Waiting, next)
+	const cycle = " (a cycle: nobody can move)"
+	if len(a.Cycle) == 2 {
+		summary = a.Cycle[0] + " and " + a.Cycle[1] + " wait on each other" + cycle
+	} else {
+		parts := make([]string, len(a.Cycle))
+		for i, l := range a.Cycle {
+			next := a.Cycle[(i+1)%len(a.Cycle)]
+			if i == 0 {
+				parts[i] = l + " waits on " + next
+			} else {
+				parts[i] = l + " on " + next
+			}
+		}
+		summary = strings.Join(parts, ", ") + cycle
 	}
-	return strings.Join(parts, "; ") + " (a cycle: nobody can move)"
+	for i, l := range a.Cycle {
+		next := a.Cycle[(i+1)%len(a.Cycle)]
+		details = append(details, fmt.Sprintf("%s waits for %s, held by %s", l, byLane[l].Waiting, next))
+	}
+	return summary, details
 }
 
-// rowOrder sorts the lanes by when they first acquired something (or
-// first did anything), then by name with numbers in numeric order, so a
-// semaphore's batches read as a staircase and "task 10" follows "task 9".
-func rowOrder(lanes []string, perLane [][]lesson.Event) []int {
-	first := make([]time.Duration, len(lanes))
+// rowOrder sorts the lanes by the column in which they first acquired
+// something (or first did anything), then by name with numbers in numeric
+// order, so a semaphore's batches read as a staircase and, within a
+// batch, "task 2" comes before "task 10" whichever took its seat a few
+// microseconds first. Lanes that recorded nothing come last.
+func rowOrder(lanes []string, perLane [][]lesson.Event, column func(time.Duration) int) []int {
+	first := make([]int, len(lanes))
 	for i, evs := range perLane {
-		first[i] = time.Duration(1<<63 - 1)
+		first[i] = 1<<31 - 1
 		for _, e := range evs {
 			if e.Kind == lesson.Acquired {
-				first[i] = e.At
+				first[i] = column(e.At)
 				break
 			}
 		}
-		if first[i] == time.Duration(1<<63-1) && len(evs) > 0 {
-			first[i] = evs[0].At
+		if first[i] == 1<<31-1 && len(evs) > 0 {
+			first[i] = column(evs[0].At)
 		}
 	}
 	order := make([]int, len(lanes))
@@ -399,6 +445,9 @@ func laneCells(events []lesson.Event, n int, at func(int) time.Duration, column 
 	// in the column where it began, or the picture would lose the very
 	// lock a deadlock is about (held a moment, then waited on forever).
 	showHolds(events, cells, objects, column)
+	// Likewise a lane that started and ended between two samples, or
+	// recorded its first event in the last slice: it did something.
+	showRun(events, cells, column)
 	// Write each object's name into its segment when it fits after the
 	// segment's first cell, so "=Tom====" reads as "holding Tom".
 	for c := 0; c < n; {
@@ -413,20 +462,46 @@ func laneCells(events []lesson.Event, n int, at func(int) time.Duration, column 
 		}
 		c = e
 	}
-	for _, e := range events {
-		if e.Kind != lesson.Sent && e.Kind != lesson.Received {
-			continue
-		}
-		c := column(e.At)
-		if cells[c].kind == 'r' || cells[c].kind == ' ' {
-			if e.Kind == lesson.Sent {
-				cells[c] = cell{'>', 'r'}
-			} else {
-				cells[c] = cell{'<', 'r'}
+	// Marks, where the lane runs or is not drawn: a line printed, then
+	// sends and receives over it (they say more).
+	for _, kind := range []lesson.Kind{lesson.Printed, lesson.Sent, lesson.Received} {
+		for _, e := range events {
+			if e.Kind != kind {
+				continue
+			}
+			c := column(e.At)
+			if cells[c].kind == 'r' || cells[c].kind == ' ' {
+				cells[c] = cell{marks[kind], 'r'}
 			}
 		}
 	}
 	return cells
+}
+
+var marks = map[lesson.Kind]rune{lesson.Printed: '*', lesson.Sent: '>', lesson.Received: '<'}
+
+// showRun marks the column of the lane's first event as running when no
+// column from there to the lane's end shows it.
+func showRun(events []lesson.Event, cells []cell, column func(time.Duration) int) {
+	for i, e := range events {
+		if e.Kind == lesson.Done {
+			continue
+		}
+		from, to := column(e.At), len(cells)-1
+		for _, later := range events[i+1:] {
+			if later.Kind == lesson.Done {
+				to = column(later.At)
+				break
+			}
+		}
+		for c := from; c <= to; c++ {
+			if cells[c].kind != ' ' {
+				return
+			}
+		}
+		cells[from] = cell{'-', 'r'}
+		return
+	}
 }
 
 // showHolds marks the first column of every hold that no column shows.
@@ -520,24 +595,61 @@ func countRow(lanes []string, events []lesson.Event, n int, at func(int) time.Du
 	return string(row)
 }
 
-// axis labels the start, middle and end of the time axis.
-func axis(start, end time.Duration, n int) string {
+// axis labels the start (0), middle and end of a time axis length long:
+// offsets from its start.
+func axis(length time.Duration, n int) string {
 	row := []rune(strings.Repeat(" ", n+2))
 	put := func(pos int, s string) {
-		pos = max(0, min(pos, len(row)-len(s)))
-		copy(row[pos:], []rune(s))
+		r := []rune(s)
+		pos = max(0, min(pos, len(row)-len(r)))
+		copy(row[pos:], r)
 	}
-	first := "0"
-	if start > 0 {
-		first = round(start)
-	}
-	put(0, first)
+	put(0, "0")
 	if n >= 30 {
-		mid := round((start + end) / 2)
-		put(n/2+1-len(mid)/2, mid)
+		mid := []rune(round(length / 2))
+		put(n/2+1-len(mid)/2, string(mid))
 	}
-	put(n+2-len(round(end)), round(end))
+	end := round(length)
+	put(n+2-len([]rune(end)), end)
 	return strings.TrimRight(string(row), " ")
+}
+
+// wrap breaks text into lines of at most width columns at spaces; lines
+// after the first are indented by two more than the first. A word longer
+// than a line is left whole.
+func wrap(text string, width int) []string {
+	if len([]rune(text)) <= width {
+		return []string{text}
+	}
+	body := strings.TrimLeft(text, " ")
+	indent := text[:len(text)-len(body)]
+	lines := wrapItems(strings.Fields(body), " ", width-len(indent))
+	for i := range lines {
+		lines[i] = indent + lines[i]
+	}
+	return lines
+}
+
+// legend says what the cells mean.
+var legend = []string{"- running", ". waiting", "= holding", "> sent", "< received", "* printed"}
+
+// wrapItems joins items with sep into lines of at most width columns,
+// breaking only between items; lines after the first are indented by two.
+func wrapItems(items []string, sep string, width int) []string {
+	var lines []string
+	line := ""
+	for _, item := range items {
+		switch {
+		case line == "":
+			line = item
+		case len([]rune(line))+len(sep)+len([]rune(item)) <= width:
+			line += sep + item
+		default:
+			lines = append(lines, line)
+			line = "  " + item
+		}
+	}
+	return append(lines, line)
 }
 
 // round prints a duration with two or three significant digits.
