@@ -114,27 +114,32 @@ func runDemo(ctx context.Context, app *App, l lesson.Lesson, d lesson.Demo, o ru
 	defer stop()
 
 	// The title and the command that reruns the demo share a line when
-	// they fit; otherwise the command goes under the title.
+	// they fit; otherwise the command goes under the title. On a
+	// terminal, everything the demo prints is wrapped to its width, lines
+	// of its goroutines hanging under their text.
+	out := terminalWriter(app)
+	defer out.Flush()
 	title, rerun := "── "+d.Title, fmt.Sprintf("(conclab run %s %s)", l.Slug, d.Name)
 	sep := "   "
-	if utf8.RuneCountInString(title+sep+rerun) > app.Width {
+	if utf8.RuneCountInString(title+sep+rerun) > usable(app.Width) {
 		sep = "\n   "
 	}
-	fmt.Fprintln(app.Stdout, app.Theme.Heading(title)+app.Theme.Dim(sep+rerun))
-	fmt.Fprintf(app.Stdout, "%s\n\n", strings.Join(wrapWords("Claim: "+d.Claim, app.Width, 0, 7), "\n       "))
+	fmt.Fprintln(out, app.Theme.Heading(title)+app.Theme.Dim(sep+rerun))
+	fmt.Fprintf(out, "%s\n\n", strings.Join(wrapWords("Claim: "+d.Claim, app.Width, 0, 7), "\n       "))
 	s := lesson.NewStage(lesson.Options{
-		Out:     app.Stdout,
+		Out:     out,
 		Theme:   app.Theme,
 		Speed:   o.speed,
 		Lesson:  l.Slug,
 		RaceExe: raceExe,
 	})
 	child, err := lesson.Play(ctx, s, d)
+	out.Flush()
 	if child != nil {
 		reportRaceChild(app, child)
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(app.Stdout, app.Theme.Warning("\ninterrupted: the demo and its child processes were stopped"))
+		fmt.Fprintln(out, app.Theme.Warning("\ninterrupted: the demo and its child processes were stopped"))
 		return context.Canceled
 	}
 	if o.timeline {

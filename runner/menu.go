@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/manifoldco/promptui"
+	"golang.org/x/term"
 
 	"github.com/conclab/conclab/lessons"
 	"github.com/conclab/conclab/lessons/lesson"
@@ -90,7 +92,7 @@ func lessonMenu(ctx context.Context, app *App, o runOptions, l lesson.Lesson) er
 		cursor = i
 		switch {
 		case i == 0:
-			if err := showLesson(app.Stdout, app, l); err != nil {
+			if err := showLesson(app, l); err != nil {
 				return err
 			}
 		case i <= len(l.Demos):
@@ -125,28 +127,85 @@ func demoFromMenu(ctx context.Context, app *App, l lesson.Lesson, demos []lesson
 
 // choose shows a menu and returns the index chosen; Ctrl-C and Ctrl-D
 // give errQuit.
+//
+// promptui redraws the menu by moving the cursor up one row per line it
+// printed, so every line must fit on one row: the items and the label
+// are cut to the terminal's width (read again for every menu, so a
+// resized terminal gets menus that fit it), and the list scrolls within
+// the terminal's height.
 func choose(app *App, label string, items []string, cursor int) (int, error) {
-	sel := promptui.Select{
-		Label:     label,
-		Items:     items,
-		Size:      min(len(items), 14),
-		CursorPos: cursor,
-		HideHelp:  false,
-		Stdout:    noBell{os.Stdout},
-	}
-	if !app.Color {
-		sel.Templates = &promptui.SelectTemplates{
-			Label:    "{{ . }}",
-			Active:   "> {{ . }}",
-			Inactive: "  {{ . }}",
-			Selected: "> {{ . }}",
-		}
-	}
+	width, height := terminalSize(app)
+	sel := selectMenu(app.Color, label, items, cursor, width, height)
+	sel.Stdout = noBell{os.Stdout}
 	i, _, err := sel.Run()
 	if errors.Is(err, promptui.ErrInterrupt) || errors.Is(err, promptui.ErrEOF) || errors.Is(err, io.EOF) {
 		return 0, errQuit
 	}
 	return i, err
+}
+
+// terminalSize is the size of the terminal on stdout now, or the app's
+// width and 24 rows when it cannot be read.
+func terminalSize(app *App) (width, height int) {
+	if f, ok := app.Stdout.(*os.File); ok && app.StdoutTTY {
+		if w, h, err := term.GetSize(int(f.Fd())); err == nil && w > 20 && h > 5 {
+			return w, h
+		}
+	}
+	return app.Width, 24
+}
+
+// menuPrefix is what promptui prints before an item: a scroll mark
+// ("↑", "↓" or a space), a space, and the template's two columns.
+const menuPrefix = 4
+
+// selectMenu is the menu as promptui's Select, laid out for a terminal of
+// width x height: items and label cut to fit (with an ellipsis), at most
+// height-3 items shown at once (the help line, the label and the row the
+// cursor rests on take the others), and without colour, no escape
+// sequence of promptui's own styles at all (its default help line is
+// dimmed, even under NO_COLOR).
+func selectMenu(color bool, label string, items []string, cursor, width, height int) promptui.Select {
+	fitted := make([]string, len(items))
+	for i, it := range items {
+		fitted[i] = ellipsize(it, usable(width)-menuPrefix)
+	}
+	sel := promptui.Select{
+		Label:     ellipsize(label, usable(width)-4),
+		Items:     fitted,
+		Size:      max(1, min(len(items), 14, height-3)),
+		CursorPos: cursor,
+	}
+	if !color {
+		sel.Templates = &promptui.SelectTemplates{
+			Label:    "{{ . }}",
+			Active:   "> {{ . }}",
+			Inactive: "  {{ . }}",
+			Selected: "> {{ . }}",
+			Help:     "Use the arrow keys to navigate: {{ .NextKey }} {{ .PrevKey }} {{ .PageDownKey }} {{ .PageUpKey }}",
+		}
+	}
+	return sel
+}
+
+// ellipsize cuts s to at most width columns, at a word when one ends in
+// the last third, and marks the cut with an ellipsis.
+func ellipsize(s string, width int) string {
+	r := []rune(s)
+	if len(r) <= width {
+		return s
+	}
+	if width < 2 {
+		return string(r[:max(width, 0)])
+	}
+	cut := width - 1
+	for i := cut; i > width*2/3; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:—-") + "…"
 }
 
 func quitIsFine(err error) error {

@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/conclab/conclab/lessons/lesson"
 	"github.com/conclab/conclab/runner/timeline"
@@ -22,7 +22,11 @@ import (
 // renderTimeline draws what the demo's goroutines did, after the demo.
 func renderTimeline(app *App, s *lesson.Stage) {
 	fmt.Fprintln(app.Stdout)
-	if err := timeline.Render(app.Stdout, s.Lanes(), s.Events(), app.Width, app.Theme); err != nil {
+	// Drawn one column short of the terminal's width, which a line as
+	// wide as the terminal would wrap; what is still wider wraps.
+	out := terminalWriter(app)
+	defer out.Flush()
+	if err := timeline.Render(out, s.Lanes(), s.Events(), usable(app.Width), app.Theme); err != nil {
 		app.Warnf("drawing the timeline: %v", err)
 	}
 }
@@ -69,7 +73,7 @@ func runSweep(ctx context.Context, app *App, l lesson.Lesson, demos []lesson.Dem
 			fmt.Fprintln(app.Stdout)
 		}
 		fmt.Fprintln(app.Stdout, app.Theme.Heading(fmt.Sprintf("── Sweep: %s/%s, %d %s per GOMAXPROCS value", l.Slug, d.Name, repeat, sweepPlural(repeat, "run", "runs"))))
-		fmt.Fprintf(app.Stdout, "Claim: %s\n", d.Claim)
+		fmt.Fprintln(app.Stdout, strings.Join(wrapWords("Claim: "+d.Claim, app.Width, 0, 7), "\n       "))
 		var runs []sweepRun
 		for _, cpu := range cpus {
 			for k := range repeat {
@@ -90,7 +94,7 @@ func runSweep(ctx context.Context, app *App, l lesson.Lesson, demos []lesson.Dem
 		if app.StdoutTTY {
 			fmt.Fprint(app.Stdout, "\r"+strings.Repeat(" ", 30)+"\r")
 		}
-		tabulate(app.Stdout, runs, cpus)
+		tabulate(app.Stdout, runs, cpus, app.Width)
 	}
 	if failed {
 		return ExitCode(1)
@@ -127,8 +131,9 @@ func setenv(key, value string) func() {
 
 // tabulate prints, per finding and GOMAXPROCS value, the smallest, median
 // and largest value over the runs and how many runs saw a nonzero value
-// (for a race: how many runs lost updates).
-func tabulate(w io.Writer, runs []sweepRun, cpus []int) {
+// (for a race: how many runs lost updates), in a table that fits a
+// terminal of width columns (see layoutTable).
+func tabulate(w io.Writer, runs []sweepRun, cpus []int, width int) {
 	var names []string
 	units := make(map[string]string)
 	for _, r := range runs {
@@ -139,19 +144,8 @@ func tabulate(w io.Writer, runs []sweepRun, cpus []int) {
 			}
 		}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "finding\tGOMAXPROCS\truns\tmin\tmedian\tmax\tnonzero\t")
+	var rows []sweepRow
 	for _, name := range names {
-		label, next := name, ""
-		if u := units[name]; u != "" {
-			// A long name and unit take two rows when there are two, so
-			// that the table fits an 80-column terminal.
-			if len(name)+len(u) > 24 && len(cpus) > 1 {
-				next = "(" + u + ")"
-			} else {
-				label += " (" + u + ")"
-			}
-		}
 		for _, cpu := range cpus {
 			var vals []float64
 			for _, r := range runs {
@@ -174,9 +168,11 @@ func tabulate(w io.Writer, runs []sweepRun, cpus []int) {
 					nonzero++
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t\n", label, cpu, len(vals),
-				lesson.Number(vals[0]), lesson.Number(sweepMedian(vals)), lesson.Number(vals[len(vals)-1]), nonzero, len(vals))
-			label, next = next, ""
+			rows = append(rows, sweepRow{name: name, unit: units[name], cells: []string{
+				strconv.Itoa(cpu), strconv.Itoa(len(vals)),
+				lesson.Number(vals[0]), lesson.Number(sweepMedian(vals)), lesson.Number(vals[len(vals)-1]),
+				fmt.Sprintf("%d/%d", nonzero, len(vals)),
+			}})
 		}
 	}
 	for _, cpu := range cpus {
@@ -190,23 +186,168 @@ func tabulate(w io.Writer, runs []sweepRun, cpus []int) {
 				}
 			}
 		}
-		slices.Sort(ds)
-		label := ""
-		if cpu == cpus[0] {
-			label = "wall time (ms)"
+		if len(ds) == 0 {
+			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t\t\n", label, cpu, len(ds), lesson.Number(ds[0]), lesson.Number(sweepMedian(ds)), lesson.Number(ds[len(ds)-1]))
+		slices.Sort(ds)
+		rows = append(rows, sweepRow{name: "wall time", unit: "ms", cells: []string{
+			strconv.Itoa(cpu), strconv.Itoa(len(ds)),
+			lesson.Number(ds[0]), lesson.Number(sweepMedian(ds)), lesson.Number(ds[len(ds)-1]), "",
+		}})
 		if errs > 0 {
-			fmt.Fprintf(tw, "errors\t%d\t%d\t\t\t\t%d/%d\t\n", cpu, len(ds), errs, len(ds))
+			rows = append(rows, sweepRow{name: "errors", cells: []string{
+				strconv.Itoa(cpu), strconv.Itoa(len(ds)), "", "", "", fmt.Sprintf("%d/%d", errs, len(ds)),
+			}})
 		}
 	}
-	tw.Flush()
+	for _, line := range layoutTable(rows, width) {
+		fmt.Fprintln(w, line)
+	}
 	for _, r := range runs {
 		if r.err != nil {
-			fmt.Fprintf(w, "GOMAXPROCS=%d: %v\n", r.cpu, r.err)
+			for _, line := range wrapWords(fmt.Sprintf("GOMAXPROCS=%d: %v", r.cpu, r.err), width, 0, 2) {
+				fmt.Fprintln(w, line)
+			}
 			break
 		}
 	}
+}
+
+// sweepRow is one row of the sweep's table: a finding (its name and
+// unit) and its cells: GOMAXPROCS, runs, min, median, max, nonzero.
+type sweepRow struct {
+	name, unit string
+	cells      []string
+}
+
+// layoutTable lays the sweep's rows out in columns two spaces apart (and
+// two from the margin), every column aligned to the right, in lines that fit a terminal of width columns
+// (at most width-1). A finding's label is "name (unit)" on its row; when
+// the table is too wide for that, a label longer than the longest name
+// or unit alone takes two rows, the unit under the name (sharing the row
+// of the next GOMAXPROCS value) and the header "GOMAXPROCS" shortens to
+// "procs"; when it is still too wide, each finding's label takes a line
+// of its own above its rows (stackTable). A finding's name is written
+// once, on its first row.
+func layoutTable(rows []sweepRow, width int) []string {
+	limit := usable(width)
+	header := []string{"finding", "GOMAXPROCS", "runs", "min", "median", "max", "nonzero"}
+	// build lays the label column out in labelWidth columns (0: as wide
+	// as the labels on one row are).
+	build := func(labelWidth int) [][]string {
+		table := [][]string{header}
+		for i := 0; i < len(rows); {
+			j := i
+			for j < len(rows) && rows[j].name == rows[i].name {
+				j++
+			}
+			r := rows[i]
+			labels := []string{r.name}
+			if r.unit != "" {
+				one := r.name + " (" + r.unit + ")"
+				if labelWidth == 0 || utf8.RuneCountInString(one) <= labelWidth {
+					labels = []string{one}
+				} else {
+					labels = append(labels, "("+r.unit+")")
+				}
+			}
+			for k := i; k < j || k-i < len(labels); k++ {
+				label := ""
+				if k-i < len(labels) {
+					label = labels[k-i]
+				}
+				cells := make([]string, len(header)-1)
+				if k < j {
+					cells = rows[k].cells
+				}
+				table = append(table, append([]string{label}, cells...))
+			}
+			i = j
+		}
+		return table
+	}
+	widths := func(table [][]string) ([]int, int) {
+		ws := make([]int, len(header))
+		for _, row := range table {
+			for c, cell := range row {
+				ws[c] = max(ws[c], utf8.RuneCountInString(cell))
+			}
+		}
+		total := 2 * len(ws) // two spaces before each column, the first too
+		for _, w := range ws {
+			total += w
+		}
+		return ws, total
+	}
+	table := build(0)
+	ws, total := widths(table)
+	if total > limit {
+		longest := utf8.RuneCountInString(header[0])
+		for _, r := range rows {
+			longest = max(longest, utf8.RuneCountInString(r.name))
+			if r.unit != "" {
+				longest = max(longest, utf8.RuneCountInString(r.unit)+2)
+			}
+		}
+		table = build(longest)
+		ws, total = widths(table)
+	}
+	if total > limit {
+		header[1] = "procs"
+		ws, total = widths(table)
+	}
+	if total > limit {
+		return stackTable(rows, header[1:], width)
+	}
+	return formatRows(table, ws, "  ", width)
+}
+
+// stackTable lays the rows out for a terminal too narrow for a label
+// column: each finding's label on a line of its own, its rows under it,
+// indented, with the numbers' columns only.
+func stackTable(rows []sweepRow, header []string, width int) []string {
+	table := [][]string{header}
+	for _, r := range rows {
+		table = append(table, r.cells)
+	}
+	ws := make([]int, len(header))
+	for _, row := range table {
+		for c, cell := range row {
+			ws[c] = max(ws[c], utf8.RuneCountInString(cell))
+		}
+	}
+	lines := formatRows(table[:1], ws, "  ", width)
+	for i, r := range rows {
+		if i == 0 || r.name != rows[i-1].name {
+			label := r.name
+			if r.unit != "" {
+				label += " (" + r.unit + ")"
+			}
+			lines = append(lines, wrapANSI(label, width)...)
+		}
+		lines = append(lines, formatRows(table[i+1:i+2], ws, "  ", width)...)
+	}
+	return lines
+}
+
+// formatRows writes rows in columns of widths ws, two spaces apart,
+// aligned to the right, after indent. Below about 55 columns the numbers
+// alone do not fit: their rows wrap rather than reach the terminal's
+// edge.
+func formatRows(rows [][]string, ws []int, indent string, width int) []string {
+	var lines []string
+	for _, row := range rows {
+		var b strings.Builder
+		b.WriteString(indent)
+		for c, cell := range row {
+			if c > 0 {
+				b.WriteString("  ")
+			}
+			b.WriteString(strings.Repeat(" ", ws[c]-utf8.RuneCountInString(cell)) + cell)
+		}
+		lines = append(lines, wrapANSI(strings.TrimRight(b.String(), " "), width)...)
+	}
+	return lines
 }
 
 func sweepMedian(sorted []float64) float64 {

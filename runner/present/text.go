@@ -54,8 +54,10 @@ func splitSections(md string) (intro string, sections []section) {
 var emphasis = strings.NewReplacer("**", "", "__", "")
 
 // wrap lays markdown out in lines of at most width: paragraphs are
-// filled, list items keep their bullet and indent, code blocks are kept
-// as they are (tabs as four spaces, cut at the width).
+// filled, list items keep their bullet and indent, inline code spans
+// (`go test -race`) stay whole on one line, code blocks are kept as they
+// are (tabs as four spaces, cut at the width). A word or code span wider
+// than a whole line is broken at the width.
 func wrap(md string, width int) []string {
 	width = max(width, 20)
 	var out, para []string
@@ -64,21 +66,20 @@ func wrap(md string, width int) []string {
 		if len(para) == 0 {
 			return
 		}
-		words := strings.Fields(emphasis.Replace(strings.Join(para, " ")))
-		line := indent
-		first := true
-		for _, w := range words {
-			if !first && len([]rune(line))+1+len([]rune(w)) > width {
+		pad := len([]rune(indent))
+		line, n := indent, pad // the line so far, and its width
+		for _, w := range words(emphasis.Replace(strings.Join(para, " ")), width-pad) {
+			k := len([]rune(w))
+			if n > pad && n+1+k > width {
 				out = append(out, line)
-				line = strings.Repeat(" ", len([]rune(indent)))
-				first = true
+				line, n = strings.Repeat(" ", pad), pad
 			}
-			if first {
-				line += w
-				first = false
-			} else {
-				line += " " + w
+			if n > pad {
+				line += " "
+				n++
 			}
+			line += w
+			n += k
 		}
 		out = append(out, line)
 		para, indent = nil, ""
@@ -124,6 +125,76 @@ func wrap(md string, width int) []string {
 		squeezed = append(squeezed, l)
 	}
 	return squeezed
+}
+
+// words splits text at its spaces, except those inside inline code spans
+// (a run of backticks up to the next run of as many), so that a span
+// stays one word. A word wider than room is broken into pieces of room
+// runes: a line cannot hold it whole.
+func words(text string, room int) []string {
+	var out []string
+	var w []rune
+	ticks := 0 // the opening run's length while inside a span
+	rs := []rune(text)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r == '`' {
+			n := 1
+			for i+n < len(rs) && rs[i+n] == '`' {
+				n++
+			}
+			switch {
+			case ticks == 0 && closes(rs[i+n:], n):
+				ticks = n
+			case ticks == n:
+				ticks = 0
+			}
+			w = append(w, rs[i:i+n]...)
+			i += n - 1
+			continue
+		}
+		if ticks == 0 && (r == ' ' || r == '\t' || r == '\n') {
+			if len(w) > 0 {
+				out = append(out, string(w))
+				w = nil
+			}
+			continue
+		}
+		w = append(w, r)
+	}
+	if len(w) > 0 {
+		out = append(out, string(w))
+	}
+	var fitted []string
+	for _, w := range out {
+		r := []rune(w)
+		for len(r) > room {
+			fitted = append(fitted, string(r[:room]))
+			r = r[room:]
+		}
+		fitted = append(fitted, string(r))
+	}
+	return fitted
+}
+
+// closes reports whether rs holds a run of exactly n backticks, which
+// would close a code span opened by n.
+func closes(rs []rune, n int) bool {
+	for i := 0; i < len(rs); {
+		if rs[i] != '`' {
+			i++
+			continue
+		}
+		k := i
+		for k < len(rs) && rs[k] == '`' {
+			k++
+		}
+		if k-i == n {
+			return true
+		}
+		i = k
+	}
+	return false
 }
 
 var numbered = regexp.MustCompile(`^[0-9]+\. `)

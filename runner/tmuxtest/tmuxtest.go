@@ -98,6 +98,22 @@ func (s *Session) Screen() string {
 	return s.tmux("capture-pane", "-p", "-t", "t", "-S", "-200")
 }
 
+// Joined returns the screen like Screen, but with each line the program
+// wrote whole where the terminal wrapped it (capture-pane -J): a line
+// wider than the terminal is one the program did not fit to it. Trailing
+// spaces are kept.
+func (s *Session) Joined() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-J", "-t", "t", "-S", "-200")
+}
+
+// Styled returns the screen with the escape sequences of its colours and
+// styles (capture-pane -e): plain text when the program wrote none.
+func (s *Session) Styled() string {
+	s.t.Helper()
+	return s.tmux("capture-pane", "-p", "-e", "-t", "t", "-S", "-200")
+}
+
 // WaitFor waits until the screen matches pattern and returns the screen;
 // after timeout it fails the test, showing the screen.
 func (s *Session) WaitFor(pattern string, timeout time.Duration) string {
