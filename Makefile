@@ -7,13 +7,22 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # purpose until solved) and the reference solutions (proved by selfcheck).
 PKGS         = $(shell $(GO) list ./... | grep -Ev '/(exercises|solutions)/[0-9]')
 
-.PHONY: run build test selfcheck portable lint bench clean deps tmux
+.PHONY: run build install test selfcheck mutants portable lint bench clean deps tmux
 
-run:
-	$(GO) run . menu --lesson 1
+# The learner's workspace: stubs, tests and statements of every exercise,
+# written once by `conclab init` (git ignores it here). The menu runs in it.
+WORKSPACE ?= conclab-workspace
+
+run: build
+	@test -e "$(WORKSPACE)/.conclab-workspace" || ./conclab init "$(WORKSPACE)"
+	cd "$(WORKSPACE)" && "$(CURDIR)/conclab" menu --lesson 1
 
 build:
 	$(GO) build -o conclab .
+
+# install puts conclab on PATH ($$(go env GOPATH)/bin, or GOBIN).
+install:
+	$(GO) install .
 
 deps:
 	$(GO) mod download
@@ -29,6 +38,7 @@ tmux:
 # then the lesson demos again without -race (racy demos run in-process
 # there and their lost updates are asserted), then the exercise self-check.
 test: deps tmux
+	$(GO) mod tidy -diff
 	$(GO) vet $(PKGS)
 	$(GO) test -race -timeout 15m $(PKGS)
 	$(GO) test -timeout 10m ./lessons/...
@@ -41,11 +51,21 @@ portable:
 	GOOS=windows $(GO) vet ./...
 	GOOS=darwin $(GO) vet ./...
 
+# selfcheck: every reference solution passes 30 runs, every stub fails,
+# every wrong solution is killed, every pass fixture passes. Mutants are
+# not in make test yet (survivors remain: issue 12); make mutants, or
+# MUTANTS=sample=3 make selfcheck, runs them.
 selfcheck:
-	@if [ -d exercises/selfcheck ]; then $(GO) run ./exercises/selfcheck; else echo "selfcheck: no exercises yet"; fi
+	$(GO) run ./exercises/selfcheck $(if $(MUTANTS),-mutants $(MUTANTS))
+
+# mutants: every mutant of every reference solution, and every wrong
+# solution killed in each of 10 runs (about an hour on 2 cores).
+mutants:
+	$(GO) run ./exercises/selfcheck -mutants all -mutant-runs 5 -fixture-runs 10
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
@@ -63,6 +83,7 @@ bench:
 	$(GO) test -run '^$$' -bench DiagnoseCorpus -benchtime 1x -timeout 30m ./runner/grade
 	$(GO) test -run '^$$' -bench ScheduleNoise -benchtime 5x -timeout 60m ./runner/grade
 
+# clean removes what the build made here; your workspace, and go's caches
+# (shared with every other project), are left alone.
 clean:
 	rm -f conclab
-	$(GO) clean -testcache

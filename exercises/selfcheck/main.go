@@ -37,9 +37,11 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -74,13 +76,21 @@ func main() {
 	overall := flag.Duration("deadline", 12*time.Minute, "give up (and kill everything) after this long (with -mutants, 90m unless given)")
 	verbose := flag.Bool("v", false, "print the test output of every unexpected result in full")
 	mutants := flag.String("mutants", "", "also test the mutants of the reference solutions: all, or sample=N per exercise")
+	fixtureRuns := flag.Int("fixture-runs", 1, "runs of the tests per wrong solution (-count); it is killed only if every run fails with the verdict it wants")
+	passCount := flag.Int("pass-count", 2, "runs of each pass fixture (a correct but unusual solution) per -cpu value")
 	mutantRuns := flag.Int("mutant-runs", 5, "runs of the tests per mutant (-count); a mutant is killed only if every run fails")
 	mutantTimeout := flag.Duration("mutant-timeout", 0, "time limit of one run of the tests against a mutant (0: ten times the reference solution's, 10s to the catalog's Timeout)")
 	flag.Parse()
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "selfcheck: "+format+"\n", args...) }
 	mode, err := parseMutantsMode(*mutants)
-	if err == nil && *mutantRuns < 1 {
-		err = fmt.Errorf("-mutant-runs must be at least 1")
+	switch {
+	case err != nil:
+	case *mutantRuns < 1:
+		err = fmt.Errorf("-mutant-runs must be at least 1, not %d", *mutantRuns)
+	case *fixtureRuns < 1:
+		err = fmt.Errorf("-fixture-runs must be at least 1, not %d", *fixtureRuns)
+	case *passCount < 1:
+		err = fmt.Errorf("-pass-count must be at least 1, not %d", *passCount)
 	}
 	if err != nil {
 		log("%v", err)
@@ -102,6 +112,7 @@ func main() {
 	}
 	c.count, c.cpus, c.parallel, c.rounds, c.verbose = *count, *cpus, *parallel, *rounds, *verbose
 	c.mutants, c.mutantRuns, c.mutantTimeout = mode, *mutantRuns, *mutantTimeout
+	c.fixtureRuns, c.passCount = *fixtureRuns, *passCount
 	if mode.on {
 		if err := c.loadEquivalents(); err != nil {
 			log("%v", err)
@@ -134,6 +145,17 @@ type fixture struct {
 	why        string // the second comment line: what is wrong with it
 	got        verdict
 	output     string
+	run        *mutant // its runs, judged like a mutant's
+}
+
+// passFixture is a correct but unusual solution (testdata/pass): another
+// design the exercise's contract allows, which the tests must accept.
+type passFixture struct {
+	name, path string
+	design     string // "// pass: <design>"
+	why        string // the second line: why the contract allows it
+	runs       int    // runs of every test that passed, when all did
+	err        string // why it did not pass
 }
 
 // exercise is one exercise under check.
@@ -143,6 +165,7 @@ type exercise struct {
 	stub      string            // absolute path of the file fixtures replace
 	solution  map[string]string // stub file -> solution file
 	fixtures  []fixture
+	passes    []passFixture
 	problems  []string      // catalog problems (missing files, bad fixtures)
 	solRuns   int           // runs of every test that passed
 	solTime   time.Duration // the reference solution's test binary ran this long for all its runs
@@ -166,6 +189,8 @@ type checker struct {
 	mutants       mutantsMode
 	mutantRuns    int
 	mutantTimeout time.Duration
+	fixtureRuns   int
+	passCount     int
 	equivalents   map[string]string // equivalent.txt: mutant key -> why it is equivalent
 	mutantsMade   bool
 }
@@ -240,6 +265,15 @@ func (c *checker) load(e exercises.Exercise) *exercise {
 		}
 		x.fixtures = append(x.fixtures, fx)
 	}
+	paths, _ = filepath.Glob(filepath.Join(dir, "testdata", "pass", "*.go"))
+	for _, p := range paths {
+		pf, err := readPassFixture(p)
+		if err != nil {
+			problem("%v", err)
+			continue
+		}
+		x.passes = append(x.passes, pf)
+	}
 	if len(x.fixtures) < minFixtures {
 		problem("only %d wrong solutions in testdata/wrong; at least %d are needed", len(x.fixtures), minFixtures)
 	}
@@ -248,17 +282,11 @@ func (c *checker) load(e exercises.Exercise) *exercise {
 
 // readFixture reads the "// want: <verdict>" and "// <why>" header lines.
 func readFixture(path string) (fixture, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return fixture{}, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	var lines []string
-	for len(lines) < 2 && sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
+	lines, err := headLines(path, 2)
 	fx := fixture{name: filepath.Base(path), path: path}
+	if err != nil {
+		return fx, err
+	}
 	if len(lines) < 2 || !strings.HasPrefix(lines[0], "// want: ") || !strings.HasPrefix(lines[1], "// ") {
 		return fx, fmt.Errorf("%s: must start with \"// want: <verdict>\" and a second comment line saying what is wrong", fx.name)
 	}
@@ -268,6 +296,36 @@ func readFixture(path string) (fixture, error) {
 		return fx, fmt.Errorf("%s: want %q is not one of %v", fx.name, fx.want, wantable)
 	}
 	return fx, nil
+}
+
+// readPassFixture reads the "// pass: <design>" and "// <why>" lines.
+func readPassFixture(path string) (passFixture, error) {
+	lines, err := headLines(path, 2)
+	pf := passFixture{name: filepath.Base(path), path: path}
+	if err != nil {
+		return pf, err
+	}
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "// pass: ") || !strings.HasPrefix(lines[1], "// ") {
+		return pf, fmt.Errorf("pass/%s: must start with \"// pass: <design>\" and a second comment line saying why the contract allows it", pf.name)
+	}
+	pf.design = strings.TrimPrefix(lines[0], "// pass: ")
+	pf.why = strings.TrimPrefix(lines[1], "// ")
+	return pf, nil
+}
+
+// headLines returns the first n lines of the file at path.
+func headLines(path string, n int) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var lines []string
+	for len(lines) < n && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines, sc.Err()
 }
 
 func (c *checker) maxTimeout(exs []*exercise) time.Duration {
@@ -303,25 +361,10 @@ func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
 	if err != nil {
 		return err
 	}
-	want := c.count * ncpu
 	for _, x := range c.exs {
 		r := runs[x.pkg]
 		x.solTime = r.Elapsed
-		switch v := r.Verdict(); {
-		case v != vPass:
-			x.solErr = string(v)
-		default:
-			x.solRuns = want
-			for name, n := range r.Passes {
-				if n != want || r.Fails[name] > 0 {
-					x.solErr = fmt.Sprintf("%s passed %d of %d runs", name, n, want)
-					x.solRuns = 0
-				}
-			}
-		}
-		if x.solErr != "" {
-			x.solErr += "\n" + excerpt(r.Output.String(), c.verbose)
-		}
+		x.solRuns, x.solErr = passedEveryRun(r, c.count*ncpu, c.verbose)
 	}
 	log("  done in %v", time.Since(t0).Round(time.Second))
 
@@ -340,44 +383,89 @@ func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
 	}
 	log("  done in %v", time.Since(t0).Round(time.Second))
 
-	// 3. The wrong solutions, the k-th of every exercise in round k. Two
-	// rounds run at once: deadlocking fixtures spend most of their time
-	// idle, waiting for the tests' deadlines.
-	var rounds [][]*exercise
-	var overlays []map[string]string
+	// 3. The correct but unusual solutions, the k-th of every exercise in
+	// round k, each like the reference solution (fewer runs).
+	if err := c.runPassFixtures(ctx, log, ncpu); err != nil {
+		return err
+	}
+
+	// 4. The wrong solutions, each -fixture-runs times: killed only if
+	// every run fails (runWaves, like the mutants).
+	var jobs []job
+	for _, x := range c.exs {
+		for k := range x.fixtures {
+			f := &x.fixtures[k]
+			f.run = &mutant{stub: x.stub, key: x.Dir() + " wrong/" + f.name, path: f.path, limit: c.maxTimeout([]*exercise{x})}
+			jobs = append(jobs, job{x, f.run, c.fixtureRuns})
+		}
+	}
+	t0 = time.Now()
+	log("wrong solutions: %d, each tested with -race -count=%d", len(jobs), c.fixtureRuns)
+	if err := c.runWaves(ctx, log, "wrong solutions", jobs, c.fixtureRuns); err != nil {
+		return err
+	}
+	for _, x := range c.exs {
+		for k := range x.fixtures {
+			f := &x.fixtures[k]
+			f.got, f.output = f.run.verdict, f.run.output
+		}
+	}
+	log("wrong solutions: done in %v", time.Since(t0).Round(time.Second))
+	return nil
+}
+
+// passedEveryRun judges a correct solution's go test -count: how many
+// runs every test passed (want, when all did), or why it did not pass.
+func passedEveryRun(r *pkgRun, want int, verbose bool) (runs int, why string) {
+	switch v := r.Verdict(); {
+	case v != vPass:
+		why = string(v)
+	default:
+		for _, name := range slices.Sorted(maps.Keys(r.Passes)) {
+			if n := r.Passes[name]; n != want || r.Fails[name] > 0 {
+				why = fmt.Sprintf("%s passed %d of %d runs", name, n, want)
+				break
+			}
+		}
+	}
+	if why != "" {
+		return 0, why + "\n" + excerpt(r.Output.String(), verbose)
+	}
+	return want, ""
+}
+
+// runPassFixtures runs the tests against every pass fixture, the k-th of
+// every exercise in round k, -pass-count times per -cpu value.
+func (c *checker) runPassFixtures(ctx context.Context, log func(string, ...any), ncpu int) error {
+	var g errgroup.Group
+	g.SetLimit(c.rounds)
+	var mu sync.Mutex // guards the fixtures' results and the log
 	for k := 0; ; k++ {
 		var round []*exercise
 		overlay := map[string]string{}
 		for _, x := range c.exs {
-			if k < len(x.fixtures) {
+			if k < len(x.passes) {
 				round = append(round, x)
-				overlay[x.stub] = x.fixtures[k].path
+				overlay[x.stub] = x.passes[k].path
 			}
 		}
 		if len(round) == 0 {
 			break
 		}
-		rounds = append(rounds, round)
-		overlays = append(overlays, overlay)
-	}
-	var g errgroup.Group
-	g.SetLimit(c.rounds)
-	var mu sync.Mutex // guards the fixtures' results and the log
-	for k, round := range rounds {
 		g.Go(func() error {
 			t0 := time.Now()
-			runs, err := goTest(ctx, c.root, overlays[k], pkgsOf(round), "-race", "-count=1", "-p", strconv.Itoa(c.parallel),
-				"-timeout", c.maxTimeout(round).String())
+			runs, err := goTest(ctx, c.root, overlay, pkgsOf(round), "-race", "-count="+strconv.Itoa(c.passCount), "-cpu", c.cpus,
+				"-p", strconv.Itoa(c.parallel), "-timeout", (c.maxTimeout(round) * time.Duration(c.passCount*ncpu)).String())
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				return err
 			}
 			for _, x := range round {
-				r := runs[x.pkg]
-				x.fixtures[k].got, x.fixtures[k].output = r.Verdict(), r.Output.String()
+				p := &x.passes[k]
+				p.runs, p.err = passedEveryRun(runs[x.pkg], c.passCount*ncpu, c.verbose)
 			}
-			log("wrong solutions, round %d (%d exercises): done in %v", k+1, len(round), time.Since(t0).Round(time.Second))
+			log("pass fixtures, round %d (%d exercises): done in %v", k+1, len(round), time.Since(t0).Round(time.Second))
 			return nil
 		})
 	}
@@ -387,7 +475,17 @@ func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
 func (x *exercise) killed() int {
 	n := 0
 	for _, f := range x.fixtures {
-		if f.got == f.want {
+		if f.got == f.want && f.run != nil && f.run.fate == fKilled {
+			n++
+		}
+	}
+	return n
+}
+
+func (x *exercise) passing() int {
+	n := 0
+	for _, p := range x.passes {
+		if p.err == "" && p.runs > 0 {
 			n++
 		}
 	}
@@ -397,7 +495,7 @@ func (x *exercise) killed() int {
 func (x *exercise) ok() bool {
 	return len(x.problems) == 0 && x.solErr == "" && x.solRuns > 0 &&
 		x.stubGot != vPass && x.stubGot != vBuild && x.stubGot != vCut && x.stubGot != "" &&
-		x.killed() == len(x.fixtures)
+		x.killed() == len(x.fixtures) && x.passing() == len(x.passes)
 }
 
 func (c *checker) ok() bool {
@@ -424,7 +522,7 @@ func (c *checker) report(w *os.File) {
 		if !x.ok() {
 			mark = "FAIL"
 		}
-		sol := fmt.Sprintf("solution passes (%d runs)", x.solRuns)
+		sol := fmt.Sprintf("reference passes (%d runs)", x.solRuns)
 		if x.solErr != "" {
 			sol = "SOLUTION FAILS"
 		}
@@ -433,8 +531,12 @@ func (c *checker) report(w *os.File) {
 		case vPass, vBuild, vCut, "":
 			stub = fmt.Sprintf("STUB DOES NOT FAIL PROPERLY (%s)", x.stubGot)
 		}
-		fmt.Fprintf(w, "%s %-14s %s, %s, wrong solutions killed %d/%d\n",
-			mark, x.ID(), sol, stub, x.killed(), len(x.fixtures))
+		line := fmt.Sprintf("%s %-14s %s, %s, wrong killed %d/%d, pass fixtures pass %d/%d",
+			mark, x.ID(), sol, stub, x.killed(), len(x.fixtures), x.passing(), len(x.passes))
+		if c.mutantsMade {
+			line += ", " + x.mutantSummary()
+		}
+		fmt.Fprintln(w, line)
 		for _, p := range x.problems {
 			fmt.Fprintf(w, "       problem: %s\n", p)
 		}
@@ -445,11 +547,20 @@ func (c *checker) report(w *os.File) {
 			fmt.Fprintf(w, "       stub: %s\n", indent(excerpt(x.stubOut, c.verbose)))
 		}
 		for _, f := range x.fixtures {
-			if f.got != f.want {
-				fmt.Fprintf(w, "       %s: want %s, got %s (%s)\n", f.name, f.want, f.got, f.why)
+			if f.got != f.want || f.run == nil || f.run.fate != fKilled {
+				runs := ""
+				if f.run != nil && f.run.runs > 0 {
+					runs = fmt.Sprintf(", killed in %d of %d runs", f.run.kills, f.run.runs)
+				}
+				fmt.Fprintf(w, "       %s: want %s, got %s%s (%s)\n", f.name, f.want, cmp.Or(string(f.got), "no verdict"), runs, f.why)
 				if f.got != "" {
 					fmt.Fprintf(w, "         %s\n", indent(excerpt(f.output, c.verbose)))
 				}
+			}
+		}
+		for _, p := range x.passes {
+			if p.err != "" {
+				fmt.Fprintf(w, "       pass/%s (%s) does not pass: %s\n", p.name, p.design, indent(p.err))
 			}
 		}
 		killed += x.killed()
@@ -459,7 +570,7 @@ func (c *checker) report(w *os.File) {
 	if total > 0 {
 		rate = 100 * float64(killed) / float64(total)
 	}
-	fmt.Fprintf(w, "kill rate %.0f%% (%d of %d wrong solutions failed for the expected reason)\n", rate, killed, total)
+	fmt.Fprintf(w, "kill rate %.0f%% (%d of %d wrong solutions failed for the expected reason in each of %d runs)\n", rate, killed, total, c.fixtureRuns)
 }
 
 // excerpt keeps the part of a test output worth reading: the first lines

@@ -82,6 +82,8 @@ type mutant struct {
 	output  string        // of its first go test
 	reason  string        // equivalent.txt's, when it is listed there
 	time    time.Duration // its test binaries ran this long
+	limit   time.Duration // one run's time limit
+	slowest time.Duration // its slowest run (a go test's binary time over its runs)
 }
 
 // loadEquivalents reads equivalent.txt: one mutant per line,
@@ -172,14 +174,8 @@ func sample(ms []mutate.Mutant, n int) []int {
 	return picked
 }
 
-// runMutants runs the tests against every mutant of every exercise whose
-// reference solution passed. Like the wrong solutions, the k-th mutants
-// of all exercises go into one go test invocation (a round), and c.rounds
-// rounds run at once. Each round runs the tests c.mutantRuns times
-// (-count). A mutant whose test binary died before the last run (a panic
-// ends every run after it) goes into a later round for the runs it still
-// owes, until it has been watched c.mutantRuns times or some run let it
-// live.
+// runMutants runs the tests c.mutantRuns times against every mutant of
+// every exercise whose reference solution passed (runWaves).
 func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) error {
 	dir, err := os.MkdirTemp("", "selfcheck-mutants-*")
 	if err != nil {
@@ -206,73 +202,15 @@ func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) erro
 		}
 	}
 	log("mutants: %d, each tested with -race -count=%d; time limit per run: %s", total, c.mutantRuns, strings.Join(limits, ", "))
-
-	// The first wave runs every mutant once, with -count. A mutant whose
-	// test binary died before its last run owes the runs after: the
-	// second wave runs each of them as a go test -count=1 of its own, in
-	// rounds side by side, so that a hang costs one run's timeout each.
 	var jobs []job
 	for _, x := range c.exs {
 		for _, m := range x.mutants {
+			m.limit = c.runLimit(x)
 			jobs = append(jobs, job{x, m, c.mutantRuns})
 		}
 	}
-	var mu sync.Mutex // guards the mutants' results and the log
-	for wave := 1; len(jobs) > 0; wave++ {
-		rounds := roundsOf(c.exs, jobs)
-		if wave > 1 {
-			log("mutants: %d runs owed by mutants whose test binary died, in %d rounds", len(jobs), len(rounds))
-		}
-		var g errgroup.Group
-		g.SetLimit(c.rounds)
-		for i, r := range rounds {
-			g.Go(func() error {
-				t0 := time.Now()
-				overlay := map[string]string{}
-				var exs []*exercise
-				for _, j := range r {
-					for stub, sol := range j.x.solution {
-						overlay[stub] = sol
-					}
-					overlay[j.m.stub] = j.m.path
-					exs = append(exs, j.x)
-				}
-				count := r[0].count
-				var limit time.Duration
-				for _, x := range exs {
-					limit = max(limit, c.runLimit(x))
-				}
-				runs, err := goTestEnv(ctx, raceEnv(), c.root, overlay, pkgsOf(exs), "-race", "-vet=off",
-					"-count="+strconv.Itoa(count), "-p", strconv.Itoa(c.parallel),
-					"-timeout", (limit * time.Duration(count)).String())
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					return err
-				}
-				var got []string
-				for _, j := range r {
-					j.m.record(runs[j.x.pkg], count, c.mutantRuns)
-					got = append(got, fmt.Sprintf("%s %s", j.x.Slug, cmp.Or(string(j.m.fate), "owes runs")))
-				}
-				log("mutants, wave %d, round %d/%d (%s): done in %v", wave, i+1, len(rounds),
-					strings.Join(got, ", "), time.Since(t0).Round(time.Second))
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
-			return err
-		}
-		jobs = nil
-		for _, x := range c.exs {
-			for _, m := range x.mutants {
-				if m.fate == "" {
-					for range c.mutantRuns - m.runs {
-						jobs = append(jobs, job{x, m, 1})
-					}
-				}
-			}
-		}
+	if err := c.runWaves(ctx, log, "mutants", jobs, c.mutantRuns); err != nil {
+		return err
 	}
 	for _, x := range c.exs {
 		for _, m := range x.mutants {
@@ -285,6 +223,73 @@ func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) erro
 		}
 	}
 	log("mutants: done in %v", time.Since(t0).Round(time.Second))
+	return nil
+}
+
+// runWaves runs the tests against every subject of jobs (mutants, or
+// wrong solutions) runs times each. Like the wrong solutions, the k-th
+// subjects of all exercises go into one go test invocation (a round), and
+// c.rounds rounds run at once. Each round runs the tests with -count. A
+// subject whose test binary died before the last run (a panic ends every
+// run after it) owes the runs after: a later wave runs each of them as a
+// go test -count=1 of its own, in rounds side by side, so that a hang
+// costs one run's time limit each, until it has been watched runs times
+// or some run let it live.
+func (c *checker) runWaves(ctx context.Context, log func(string, ...any), label string, jobs []job, runs int) error {
+	var mu sync.Mutex // guards the subjects' results and the log
+	for wave := 1; len(jobs) > 0; wave++ {
+		rounds := roundsOf(c.exs, jobs)
+		if wave > 1 {
+			log("%s: %d runs owed by test binaries that died, in %d rounds", label, len(jobs), len(rounds))
+		}
+		var g errgroup.Group
+		g.SetLimit(c.rounds)
+		for i, r := range rounds {
+			g.Go(func() error {
+				t0 := time.Now()
+				overlay := map[string]string{}
+				var exs []*exercise
+				var limit time.Duration
+				for _, j := range r {
+					for stub, sol := range j.x.solution {
+						overlay[stub] = sol
+					}
+					overlay[j.m.stub] = j.m.path
+					exs = append(exs, j.x)
+					limit = max(limit, j.m.limit)
+				}
+				count := r[0].count
+				out, err := goTestEnv(ctx, raceEnv(), c.root, overlay, pkgsOf(exs), "-race", "-vet=off",
+					"-count="+strconv.Itoa(count), "-p", strconv.Itoa(c.parallel),
+					"-timeout", (limit * time.Duration(count)).String())
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					return err
+				}
+				var got []string
+				for _, j := range r {
+					j.m.record(out[j.x.pkg], count, runs)
+					got = append(got, fmt.Sprintf("%s %s", j.x.Slug, cmp.Or(string(j.m.fate), "owes runs")))
+				}
+				log("%s, wave %d, round %d/%d (%s): done in %v", label, wave, i+1, len(rounds),
+					strings.Join(got, ", "), time.Since(t0).Round(time.Second))
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		var owed []job
+		for _, j := range jobs {
+			if j.m.fate == "" && !slices.ContainsFunc(owed, func(o job) bool { return o.m == j.m }) {
+				for range runs - j.m.runs {
+					owed = append(owed, job{j.x, j.m, 1})
+				}
+			}
+		}
+		jobs = owed
+	}
 	return nil
 }
 
@@ -356,6 +361,9 @@ func (m *mutant) record(r *pkgRun, n, want int) {
 		m.verdict, m.output = r.Verdict(), r.Output.String()
 	}
 	m.time += r.Elapsed
+	if watched > 0 {
+		m.slowest = max(m.slowest, r.Elapsed/time.Duration(watched))
+	}
 	m.runs += watched
 	m.kills += killed
 	switch {
@@ -443,21 +451,7 @@ func (c *checker) reportMutants(w io.Writer) {
 			fmt.Fprintf(w, "%s %-14s mutants not run: %s\n", mark, x.ID(), x.mutantsSkipped)
 			continue
 		}
-		verdicts := map[verdict]int{}
-		for _, m := range x.mutants {
-			if m.fate == fKilled {
-				verdicts[m.verdict]++
-			}
-		}
-		var by []string
-		for _, v := range append(slices.Clone(wantable), vNoTests, vCut) {
-			if verdicts[v] > 0 {
-				by = append(by, fmt.Sprintf("%s %d", v, verdicts[v]))
-			}
-		}
-		fmt.Fprintf(w, "%s %-14s %d mutants: %d killed (%s), %d equivalent, %d survived, %d stillborn\n",
-			mark, x.ID(), len(x.mutants), x.count(fKilled), strings.Join(by, ", "),
-			x.count(fEquivalent), x.count(fSurvived), x.count(fStillborn))
+		fmt.Fprintf(w, "%s %-14s %s\n", mark, x.ID(), x.mutantSummary())
 		for _, m := range x.mutants {
 			switch {
 			case m.fate == fSurvived:
@@ -493,6 +487,41 @@ func (c *checker) reportMutants(w io.Writer) {
 	}
 	fmt.Fprintf(w, "mutation score %.0f%% (%d of %d mutants that compile and are not equivalent were killed in every run)\n",
 		score, killed, judged)
+}
+
+// mutantSummary is a line's worth: killed, by which verdicts, equivalent,
+// survived (if any) and stillborn, of how many.
+func (x *exercise) mutantSummary() string {
+	if x.mutantsSkipped != "" {
+		return "mutants not run: " + x.mutantsSkipped
+	}
+	verdicts := map[verdict]int{}
+	for _, m := range x.mutants {
+		if m.fate == fKilled {
+			verdicts[m.verdict]++
+		}
+	}
+	var by []string
+	for _, v := range append(slices.Clone(wantable), vNoTests, vCut) {
+		if verdicts[v] > 0 {
+			by = append(by, fmt.Sprintf("%s %d", v, verdicts[v]))
+		}
+	}
+	s := fmt.Sprintf("mutants killed/equivalent/total %d/%d/%d", x.count(fKilled), x.count(fEquivalent), len(x.mutants))
+	if len(by) > 0 {
+		s += " (" + strings.Join(by, ", ") + ")"
+	}
+	if n := x.count(fSurvived); n > 0 {
+		s += fmt.Sprintf(", %d SURVIVED", n)
+	}
+	if n := x.count(fStillborn); n > 0 {
+		s += fmt.Sprintf(", %d stillborn", n)
+	}
+	var slowest time.Duration
+	for _, m := range x.mutants {
+		slowest = max(slowest, m.slowest)
+	}
+	return s + fmt.Sprintf(", slowest run %.1fs", slowest.Seconds())
 }
 
 // what is m's description without its "file.go:LINE: ", which m.key has.
