@@ -23,6 +23,11 @@ type runOptions struct {
 	race  bool
 	// timeline draws the demo's lanes after it (runner/timeline).
 	timeline bool
+	// detectorExe is a -race copy of conclab for the demos that show the
+	// race detector itself (lesson.Demo.NeedsRace) when race is off: the
+	// menu builds it so that those demos run instead of refusing, while
+	// the other racy demos still run in-process and lose their updates.
+	detectorExe string
 }
 
 func (o *runOptions) declare(fs *flag.FlagSet) {
@@ -67,7 +72,7 @@ func init() {
 						return Usagef("%v", err)
 					}
 					demos = []lesson.Demo{d}
-					if d.NeedsRace && !o.race && !lesson.RaceEnabled {
+					if refuses(d, "") && !o.race {
 						return Usagef("demo %s shows the race detector: add --race (conclab run %s %s --race)", d.Name, l.Slug, d.Name)
 					}
 				}
@@ -101,11 +106,22 @@ func runDemos(ctx context.Context, app *App, l lesson.Lesson, demos []lesson.Dem
 		if i > 0 {
 			fmt.Fprintln(app.Stdout)
 		}
-		if err := runDemo(ctx, app, l, d, o, raceExe); err != nil {
+		exe := raceExe
+		if exe == "" && d.NeedsRace {
+			exe = o.detectorExe
+		}
+		if err := runDemo(ctx, app, l, d, o, exe); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// refuses reports whether d will only say that it needs the race
+// detector instead of running: it shows the detector itself, and neither
+// this binary nor a -race copy (raceExe) has it.
+func refuses(d lesson.Demo, raceExe string) bool {
+	return d.NeedsRace && raceExe == "" && !lesson.RaceEnabled
 }
 
 // runDemo runs one demo on a stage that prints to the app's stdout.
@@ -147,6 +163,11 @@ func runDemo(ctx context.Context, app *App, l lesson.Lesson, d lesson.Demo, o ru
 	}
 	if err != nil {
 		return fmt.Errorf("demo %s/%s: %w", l.Slug, d.Name, err)
+	}
+	if refuses(d, raceExe) {
+		// It said it needs the detector and ran nothing: status counts
+		// only the demos that really ran.
+		return nil
 	}
 	app.Remember(func(st *progress.State) { st.RanDemo(l.Slug, d.Name) })
 	return nil

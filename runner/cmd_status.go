@@ -30,11 +30,7 @@ func init() {
 					n := 0
 					if p != nil {
 						opened++
-						for _, d := range l.Demos {
-							if containsString(p.DemosRun, d.Name) {
-								n++
-							}
-						}
+						n = demosRun(l, p) // only demos that really ran are recorded
 					}
 					demos += len(l.Demos)
 					ran += n

@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/manifoldco/promptui"
 	"golang.org/x/term"
 
+	"github.com/conclab/conclab/exercises"
 	"github.com/conclab/conclab/lessons"
 	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/runner/progress"
 )
 
 func init() {
@@ -44,11 +47,16 @@ func init() {
 // errQuit ends the menu.
 var errQuit = errors.New("quit")
 
-// menu lets the learner choose a lesson, read it, run its demos, go back
-// and quit. Ctrl-C during a demo stops the demo and comes back here;
-// Ctrl-C or Ctrl-D at a menu quits.
+// homeLabel is the label of the menu's first screen, the student's home.
+const homeLabel = "conclab: choose a lesson or an exercise"
+
+// menu is the student's home: every lesson and every exercise, each with
+// a mark of the learner's progress. A lesson opens its menu (read it, run
+// its demos); an exercise opens its own (read its statement, check it, a
+// hint, watch it). Ctrl-C during a demo or a check stops it and comes
+// back here; Ctrl-C or Ctrl-D at a menu quits.
 func menu(ctx context.Context, app *App, o runOptions, start string) error {
-	all := lessons.All()
+	all, exs := lessons.All(), exercises.All()
 	cursor := 0
 	if start != "" {
 		l, err := lessons.Find(start)
@@ -56,35 +64,85 @@ func menu(ctx context.Context, app *App, o runOptions, start string) error {
 			return Usagef("%v", err)
 		}
 		cursor = l.Number - 1
-		if err := lessonMenu(ctx, app, o, l); err != nil {
+		if err := lessonMenu(ctx, app, &o, l); err != nil {
 			return quitIsFine(err)
 		}
 	}
 	for {
-		items := make([]string, 0, len(all)+1)
+		st := app.Progress()
+		items := make([]string, 0, len(all)+len(exs)+1)
 		for _, l := range all {
-			items = append(items, fmt.Sprintf("%2d  %s — %s", l.Number, l.Title, l.Summary))
+			items = append(items, lessonItem(l, st))
+		}
+		for _, e := range exs {
+			items = append(items, exerciseItem(e, st))
 		}
 		items = append(items, "Quit")
-		i, err := choose(app, "conclab: choose a lesson", items, cursor)
-		if err != nil || i == len(all) {
+		i, err := choose(app, homeLabel, items, cursor)
+		if err != nil || i == len(items)-1 {
 			return quitIsFine(err)
 		}
 		cursor = i
-		if err := lessonMenu(ctx, app, o, all[i]); err != nil {
+		if i < len(all) {
+			err = lessonMenu(ctx, app, &o, all[i])
+		} else {
+			err = exerciseMenu(ctx, app, exs[i-len(all)])
+		}
+		if err != nil {
 			return quitIsFine(err)
 		}
 	}
 }
 
-func lessonMenu(ctx context.Context, app *App, o runOptions, l lesson.Lesson) error {
+// lessonItem is a lesson's line in the home menu: its number, what the
+// learner did with it (nothing yet, "read", or "2/6 demos" run), its
+// title and summary.
+func lessonItem(l lesson.Lesson, st *progress.State) string {
+	mark := ""
+	if p := st.Lessons[l.Slug]; p != nil {
+		mark = "read"
+		if n := demosRun(l, p); n > 0 {
+			mark = fmt.Sprintf("%d/%d demos", n, len(l.Demos))
+		}
+	}
+	return fmt.Sprintf("%-8s %2d  %-9s  %s — %s", "lesson", l.Number, mark, l.Title, l.Summary)
+}
+
+// exerciseItem is an exercise's line in the home menu: its number, where
+// the learner stands ("solved", the last check's verdict, or nothing
+// yet), its slug and title.
+func exerciseItem(e exercises.Exercise, st *progress.State) string {
+	mark := ""
+	if p := st.Exercises[e.Slug]; p != nil {
+		switch {
+		case p.Solved:
+			mark = "solved"
+		case p.Attempts > 0:
+			mark = p.LastVerdict
+		}
+	}
+	return fmt.Sprintf("%-8s %2d  %-9s  %s — %s", "exercise", e.Number, mark, e.Slug, e.Title)
+}
+
+// demosRun counts the demos of l that p records as run.
+func demosRun(l lesson.Lesson, p *progress.LessonProgress) int {
+	n := 0
+	for _, d := range l.Demos {
+		if containsString(p.DemosRun, d.Name) {
+			n++
+		}
+	}
+	return n
+}
+
+func lessonMenu(ctx context.Context, app *App, o *runOptions, l lesson.Lesson) error {
 	cursor := 0
 	for {
 		items := []string{"Read the lesson"}
 		for _, d := range l.Demos {
 			items = append(items, "Run demo: "+d.Title)
 		}
-		items = append(items, "Run all demos", "Back to the lessons")
+		items = append(items, "Run all demos", "Back to the menu")
 		i, err := choose(app, fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), items, cursor)
 		if err != nil {
 			return err
@@ -92,6 +150,7 @@ func lessonMenu(ctx context.Context, app *App, o runOptions, l lesson.Lesson) er
 		cursor = i
 		switch {
 		case i == 0:
+			app.Remember(func(st *progress.State) { st.OpenLesson(l.Slug) })
 			if err := showLesson(app, l); err != nil {
 				return err
 			}
@@ -110,9 +169,19 @@ func lessonMenu(ctx context.Context, app *App, o runOptions, l lesson.Lesson) er
 }
 
 // demoFromMenu runs demos and comes back to the menu whatever happens; an
-// interrupted or failed demo is reported, not fatal.
-func demoFromMenu(ctx context.Context, app *App, l lesson.Lesson, demos []lesson.Demo, o runOptions) error {
-	err := runDemos(ctx, app, l, demos, o)
+// interrupted or failed demo is reported, not fatal. A demo that shows
+// the race detector itself runs in a -race copy of conclab, built the
+// first time one is asked for (the other demos keep running in this
+// binary, as without --race).
+func demoFromMenu(ctx context.Context, app *App, l lesson.Lesson, demos []lesson.Demo, o *runOptions) error {
+	err := detectorCopy(ctx, app, demos, o)
+	if err == nil || (len(demos) > 1 && !errors.Is(err, context.Canceled)) {
+		if err != nil {
+			// Run the others; the detector's demo says what it needs.
+			app.Warnf("%v", err)
+		}
+		err = runDemos(ctx, app, l, demos, *o)
+	}
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() == nil:
 		// Ctrl-C stopped the demo; the learner stays in the menu.
@@ -122,6 +191,31 @@ func demoFromMenu(ctx context.Context, app *App, l lesson.Lesson, demos []lesson
 		return err
 	}
 	fmt.Fprintln(app.Stdout)
+	return nil
+}
+
+// detectorCopy builds the -race copy of conclab into o.detectorExe when
+// one of demos needs the race detector and nothing else provides it. It
+// is built once per menu session; Ctrl-C stops the build.
+func detectorCopy(ctx context.Context, app *App, demos []lesson.Demo, o *runOptions) error {
+	need := false
+	for _, d := range demos {
+		need = need || refuses(d, o.detectorExe)
+	}
+	if !need || o.race {
+		return nil
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	exe, err := raceBinary(ctx, app)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(app.Stdout, app.Theme.Warning("interrupted: the -race copy was not built"))
+			return context.Canceled
+		}
+		return fmt.Errorf("the race detector's demo needs a -race copy of conclab: %w", err)
+	}
+	o.detectorExe = exe
 	return nil
 }
 

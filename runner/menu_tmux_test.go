@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/conclab/conclab/exercises"
 	"github.com/conclab/conclab/lessons"
 	"github.com/conclab/conclab/runner/tmuxtest"
 )
@@ -59,11 +60,11 @@ func TestMenuInARealTerminal(t *testing.T) {
 		s.Keys("Down")
 		s.Keys("Down")
 		s.Keys("Up")
-		s.WaitFor(`(?m)^  ▸  2  `, 10*time.Second)
+		s.WaitFor(`(?m)^  ▸ lesson +2  `, 10*time.Second)
 		assertMenuDrawnOnce(t, s.Screen())
 		assertFitsTheScreen(t, s, width)
 		s.Keys("Up")
-		s.WaitFor(`(?m)^  ▸  1  `, 10*time.Second)
+		s.WaitFor(`(?m)^  ▸ lesson +1  `, 10*time.Second)
 		s.Keys("Enter")
 		s.WaitFor(`Lesson 1: `+first.Title, 10*time.Second)
 
@@ -74,7 +75,7 @@ func TestMenuInARealTerminal(t *testing.T) {
 		s.WaitFor(`(?s)Claim: .*» .*Lesson 1: `+first.Title, 30*time.Second)
 		assertFitsTheScreen(t, s, width)
 
-		// Down to "Back to the lessons": past the remaining demos and "Run all".
+		// Down to "Back to the menu": past the remaining demos and "Run all".
 		for range len(first.Demos) + 1 {
 			s.Keys("Down")
 		}
@@ -82,8 +83,8 @@ func TestMenuInARealTerminal(t *testing.T) {
 		s.Keys("Enter")
 		s.WaitFor(`choose a lesson`, 10*time.Second)
 
-		// "Quit" is the last entry of the lesson list.
-		for range len(lessons.All()) {
+		// "Quit" is the last entry of the home menu, after the exercises.
+		for range len(lessons.All()) + len(exercises.All()) {
 			s.Keys("Down")
 		}
 		s.Keys("Enter")
@@ -96,15 +97,18 @@ func TestMenuInARealTerminal(t *testing.T) {
 // assertMenuDrawnOnce checks that the lesson list is on the screen once,
 // whole: promptui redraws it in place after each key, and a redraw that
 // goes over the wrong lines (lines that wrapped) leaves pieces of
-// earlier drawings around it.
+// earlier drawings around it. The exercises follow, the first of them
+// in view, and the list scrolls on to them ("↓" on its last row).
 func assertMenuDrawnOnce(t *testing.T, screen string) {
 	t.Helper()
-	assert.Equal(t, 1, strings.Count(screen, "choose a lesson"), "the menu's label once:\n%s", screen)
+	assert.Equal(t, 1, strings.Count(screen, "choose a lesson or an exercise"), "the menu's label once:\n%s", screen)
 	for _, l := range lessons.All() {
-		item := regexp.MustCompile(fmt.Sprintf(`(?m)^  [ ▸]  ?%d  %s — `, l.Number, regexp.QuoteMeta(l.Title)))
+		item := regexp.MustCompile(fmt.Sprintf(`(?m)^  [ ▸] lesson +%d  .{9}  %s — `, l.Number, regexp.QuoteMeta(l.Title)))
 		assert.Len(t, item.FindAllString(screen, -1), 1, "lesson %d's item once:\n%s", l.Number, screen)
 	}
-	assert.Regexp(t, `(?m)^    Quit\s*$`, screen)
+	first := exercises.All()[0]
+	assert.Regexp(t, fmt.Sprintf(`(?m)^  [ ▸] exercise +%d  .{9}  %s — `, first.Number, first.Slug), screen, "the first exercise is in view")
+	assert.Regexp(t, `(?m)^↓ `, screen, "the list goes on below")
 }
 
 func TestMenuCtrlCStopsADemoThenQuits(t *testing.T) {
@@ -151,7 +155,7 @@ func TestMenuWithoutColour(t *testing.T) {
 			s := startMenu(t, width, height, c.env, c.args...)
 			s.WaitFor(`choose a lesson`, 20*time.Second)
 			s.Keys("Down")
-			s.WaitFor(`(?m)^  [>▸]  2  `, 10*time.Second)
+			s.WaitFor(`(?m)^  [>▸] lesson +2  `, 10*time.Second)
 			styled := s.Styled()
 			if c.color {
 				assert.Regexp(t, sgr, styled, "colour on a terminal")

@@ -3,13 +3,17 @@ package runner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/term"
 )
 
 // modulePath is conclab's module path, used to recognise its source tree.
@@ -35,7 +39,8 @@ func raceBinary(ctx context.Context, app *App) (string, error) {
 	if runtime.GOOS == "windows" {
 		out += ".exe" // Windows runs only files with an executable extension
 	}
-	fmt.Fprintln(app.Stderr, app.Theme.Dim("building a -race copy of conclab (cached after the first time)..."))
+	what := "building a -race copy of conclab (cached after the first time)..."
+	stopProgress := buildProgress(app, what)
 	begin := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
@@ -43,11 +48,64 @@ func raceBinary(ctx context.Context, app *App) (string, error) {
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
+	err = cmd.Run()
+	stopProgress()
+	if err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return "", context.Canceled
+		}
 		return "", fmt.Errorf("building the -race copy of conclab failed: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	fmt.Fprintln(app.Stderr, app.Theme.Dim(fmt.Sprintf("built in %.1fs: %s", time.Since(begin).Seconds(), out)))
+	built := fmt.Sprintf("built in %.1fs:", time.Since(begin).Seconds())
+	sep := " "
+	if len([]rune(built+sep+out)) > usable(app.Width) {
+		sep = "\n  " // the path whole, on a line of its own
+	}
+	fmt.Fprintln(app.Stderr, app.Theme.Dim(built+sep+out))
 	return out, nil
+}
+
+// buildProgress says that the -race copy is being built. On a terminal
+// the line counts the seconds in place ("building a -race copy of
+// conclab... 12s"), so that a first build, a minute or more, is seen to
+// be alive; the returned func erases it. Elsewhere (a pipe, a log) the
+// line is printed once.
+func buildProgress(app *App, what string) func() {
+	f, ok := app.Stderr.(*os.File)
+	return countSeconds(app, ok && term.IsTerminal(int(f.Fd())), what)
+}
+
+// countSeconds is buildProgress on a terminal (tty) or not.
+func countSeconds(app *App, tty bool, what string) func() {
+	if !tty {
+		fmt.Fprintln(app.Stderr, app.Theme.Dim(what))
+		return func() {}
+	}
+	begin := time.Now()
+	line := func() string {
+		s := fmt.Sprintf("%s %ds", what, int(time.Since(begin).Seconds()))
+		if r := []rune(s); len(r) > usable(app.Width) {
+			s = string(r[:usable(app.Width)]) // never wrap: \r returns to the start of this line only
+		}
+		return s
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			fmt.Fprintf(app.Stderr, "\r\x1b[K%s", app.Theme.Dim(line()))
+			select {
+			case <-done:
+				fmt.Fprint(app.Stderr, "\r\x1b[K")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return sync.OnceFunc(func() { close(done); <-stopped })
 }
 
 // sourceRoot finds conclab's source tree: the working directory or one of
