@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -17,10 +18,11 @@ import (
 
 func init() {
 	register(Command{
-		Name: "present", Args: "<lesson>", Summary: "present a lesson to a class: paced steps, predict, run, reveal, timeline", Order: 32,
+		Name: "present", Args: "<lesson> [--from N]", Summary: "present a lesson to a class: paced steps, predict, run, reveal, timeline", Order: 32,
 		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
 			var o runOptions
 			o.declare(fs)
+			from := fs.Int("from", 0, "start at step `N` (the status line counts the steps)")
 			return func(ctx context.Context, app *App, args []string) error {
 				if err := o.check(); err != nil {
 					return err
@@ -41,7 +43,9 @@ func init() {
 				po := present.Options{
 					In: app.Stdin, Out: app.Stdout, Width: app.Width, Height: 24,
 					Theme: app.Theme, Speed: o.speed, RaceExe: raceExe,
-					Screen: app.StdinTTY && app.StdoutTTY,
+					Screen: app.StdinTTY && app.StdoutTTY, From: *from,
+					// Ctrl-C ends the presentation, in a demo too. Between
+					// steps the raw terminal hands it over as a key.
 					Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
 						return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 					},
@@ -67,8 +71,10 @@ func init() {
 					po.Resized = resized
 				}
 				if f, ok := app.Stdin.(*os.File); ok && po.Screen {
-					// Keys without Enter between steps; the terminal's
-					// normal mode while a demo runs, so Ctrl-C stops it.
+					// Keys without Enter between steps; while a demo runs,
+					// keys still one at a time and unechoed (its pauses
+					// read them), but Ctrl-C a signal that ends the
+					// presentation, and output as usual.
 					fd := int(f.Fd())
 					old, err := term.MakeRaw(fd)
 					if err != nil {
@@ -85,11 +91,18 @@ func init() {
 							return func() {}
 						}
 						_ = term.Restore(fd, old)
+						// Where keys cannot come one at a time (Windows), a
+						// pause's key comes with Enter, in the normal mode.
+						_, _ = cbreak(f)
 						return func() { _ = term.Restore(fd, raw) }
 					}
 				}
 				app.Remember(func(st *progress.State) { st.OpenLesson(l.Slug) })
-				return present.Present(ctx, l, po)
+				err = present.Present(ctx, l, po)
+				if errors.Is(err, present.ErrNoStep) {
+					return Usagef("--from: %v", err)
+				}
+				return err
 			}
 		},
 	})

@@ -70,7 +70,7 @@ func TestPresentInARealTerminal(t *testing.T) {
 	require.NotNil(t, m, screen)
 	total, _ := strconv.Atoi(m[1])
 	assert.Contains(t, screen, "L E S S O N    2 :", "a large heading")
-	assert.Contains(t, screen, "Enter/space: next   b: back   q: quit")
+	assert.Contains(t, screen, "Enter/space: next   b: back   g N: go to   q: quit   ?: keys")
 
 	// b on the first step changes nothing; Space pages through the text
 	// to the first demo's question.
@@ -91,7 +91,7 @@ func TestPresentInARealTerminal(t *testing.T) {
 
 	// The run: the demo stops at its pause, before the punchline.
 	s.Keys("Space")
-	screen = waitVisible(t, s, height, `▸ .*\(Enter\)`, 30*time.Second)
+	screen = waitVisible(t, s, height, `(?s)▸ .*`+pauseLegend, 30*time.Second)
 	assert.Regexp(t, fmt.Sprintf(`step %d of`, predict+1), screen)
 	assert.NotContains(t, screen, "» lost", "the result comes after the pause")
 	// Keys pressed while the demo runs answer its pause; the extra ones
@@ -161,7 +161,7 @@ func TestPresentDiscardsKeysTypedDuringADemo(t *testing.T) {
 	predict := n
 
 	s.Keys("Space")
-	waitVisible(t, s, height, `▸ now side by side.*\(Enter\)`, 60*time.Second) // after the serial half, 10 s
+	waitVisible(t, s, height, `(?s)▸ now side by side.*`+pauseLegend, 60*time.Second) // after the serial half, 10 s
 	s.Keys("Enter")
 	waitVisible(t, s, height, `(?s)Side by side: one goroutine each.*(sing|dance) 1`, 30*time.Second)
 	s.Keys("Space", "Space") // no Enter
@@ -215,4 +215,113 @@ func TestPresentRedrawsWhenResized(t *testing.T) {
 	s.Keys("q")
 	screen = s.WaitFor(`\[exited \d+\]\s*\n\s*-?icanon`, 20*time.Second)
 	assert.Contains(t, screen, "[exited 0]")
+}
+
+// pauseLegend is the legend under a pause inside a demo, as a pattern.
+const pauseLegend = `Enter/space: go on   q: quit   g N: go to   \?: keys`
+
+// toPredict pages from step 1 to the first demo's predict step and
+// returns its number.
+func toPredict(t *testing.T, s *tmuxtest.Session, lesson string, height int) int {
+	t.Helper()
+	screen := lessonStep(t, s, lesson, 1, height)
+	n := 1
+	for !strings.Contains(screen, "P R E D I C T") {
+		require.Less(t, n, 40, "no predict step in lesson %s:\n%s", lesson, screen)
+		n++
+		s.Keys("Space")
+		screen = lessonStep(t, s, lesson, n, height)
+	}
+	return n
+}
+
+// exited waits for the program's end and the terminal's state after it.
+func exited(t *testing.T, s *tmuxtest.Session) string {
+	t.Helper()
+	return s.WaitFor(`\[exited \d+\]\s*\n\s*-?icanon`, 20*time.Second)
+}
+
+// echoes proves the terminal echoes again: what is typed to the shell
+// after conclab ended shows on the screen.
+func echoes(t *testing.T, s *tmuxtest.Session) {
+	t.Helper()
+	s.Type("echo-is-back")
+	s.WaitFor(`echo-is-back`, 10*time.Second)
+}
+
+// TestPresentQuitsAtAPauseInADemo: at 80x24, a pause inside a demo shows
+// its keys; q there quits at once (not echoed, no Enter needed), and the
+// terminal is back in line mode with echo.
+func TestPresentQuitsAtAPauseInADemo(t *testing.T) {
+	const width, height = 80, 24
+	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json"), "NO_COLOR=1"}
+	s := tmuxtest.Start(t, width, height, env, tmuxtest.Conclab(t), "present", "2", "--speed", "20")
+	toPredict(t, s, "2 race", height)
+	s.Keys("Space")
+	screen := waitVisible(t, s, height, `(?s)▸ how many of the 2,000,000 updates will arrive\?\s*\n\s*`+pauseLegend, 30*time.Second)
+	assert.NotContains(t, screen, "» lost", "the pause comes before the result")
+
+	s.Keys("?")
+	waitVisible(t, s, height, `At a pause inside a demo`, 10*time.Second)
+	s.Keys("q")
+	screen = exited(t, s)
+	assert.Contains(t, screen, "(presentation ended)")
+	assert.Contains(t, screen, "[exited 0]")
+	assert.Regexp(t, `\[exited 0\]\s*\n\s*icanon`, screen, "the terminal is back in line mode")
+	assert.NotRegexp(t, `(?m)^\s*q\s*$`, screen, "q was taken as a key, not echoed")
+	assert.NotContains(t, screen, "» lost", "q stopped the demo at its pause")
+	echoes(t, s)
+}
+
+// TestPresentCtrlCEndsThePresentation: Ctrl-C in the middle of a demo
+// ends the presentation, not only the demo: conclab exits 130 with the
+// terminal restored, and what is typed next goes to the shell.
+func TestPresentCtrlCEndsThePresentation(t *testing.T) {
+	const width, height = 80, 24
+	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json"), "NO_COLOR=1"}
+	// At speed 1 the serial half of lesson 1's first demo takes 10 s.
+	s := tmuxtest.Start(t, width, height, env, tmuxtest.Conclab(t), "present", "1", "--speed", "1")
+	toPredict(t, s, "1 goroutines", height)
+	s.Keys("Space")
+	waitVisible(t, s, height, `(?s)One after the other.*(sing|dance) 1`, 30*time.Second)
+	s.Keys("C-c")
+	screen := exited(t, s)
+	assert.Contains(t, screen, "(presentation interrupted)")
+	assert.Contains(t, screen, "[exited 130]", "Ctrl-C: the shell's exit code for an interrupt")
+	assert.Regexp(t, `\[exited 130\]\s*\n\s*icanon`, screen, "the terminal is back in line mode")
+	assert.NotContains(t, screen, "now side by side", "the demo stopped at Ctrl-C")
+	echoes(t, s)
+}
+
+// TestPresentGoesToAStep: --from N starts at step N; g N Enter goes to
+// step N, showing what is typed; ? shows the keys, any key comes back.
+func TestPresentGoesToAStep(t *testing.T) {
+	const width, height = 80, 24
+	env := []string{"CONCLAB_STATE=" + filepath.Join(t.TempDir(), "progress.json"), "NO_COLOR=1"}
+	s := tmuxtest.Start(t, width, height, env, tmuxtest.Conclab(t), "present", "2", "--from", "3")
+	screen := presentStep(t, s, 3, height)
+	assert.NotContains(t, screen, "step 1 of", "--from 3 starts at step 3")
+
+	s.Keys("g", "1", "7")
+	waitVisible(t, s, height, `go to step \(1 to \d+\): 17`, 10*time.Second)
+	s.Keys("BSpace", "BSpace", "2", "Enter") // Backspace corrects the number
+	presentStep(t, s, 2, height)
+
+	s.Keys("?")
+	screen = waitVisible(t, s, height, `(?s)K E Y S.*any key: back to step 2`, 10*time.Second)
+	assert.Contains(t, screen, "g N Enter")
+	s.Keys("x")
+	presentStep(t, s, 2, height)
+
+	s.Keys("q")
+	screen = exited(t, s)
+	assert.Contains(t, screen, "[exited 0]")
+	assert.Regexp(t, `\[exited 0\]\s*\n\s*icanon`, screen)
+
+	// A step the lesson does not have is a mistake on the command line.
+	s = tmuxtest.Start(t, width, height, env, tmuxtest.Conclab(t), "present", "2", "--from", "999")
+	screen = exited(t, s)
+	assert.Contains(t, screen, "[exited 2]")
+	assert.Regexp(t, `no such step: lesson 2 has steps 1 to \d+, not 999`, screen)
+	assert.Regexp(t, `\[exited 2\]\s*\n\s*icanon`, screen)
 }

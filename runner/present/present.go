@@ -4,10 +4,18 @@
 // class to predict, the live run, the answer next to what was measured,
 // and the timeline of what the goroutines did.
 //
-// Keys: Enter, space or → go on; b or ← go back; r runs a demo again; q
-// quits. On a terminal the screen is cleared between steps; otherwise the
-// steps are printed one after the other, demos do not pause, and without
-// any input at all the whole lesson runs through as a transcript.
+// Keys: Enter, space or → go on; b or ← go back; r runs a demo again;
+// g and a number, then Enter, go to that step; ? shows the keys; q
+// quits. Every step and every pause inside a demo says so in a legend at
+// its foot. At a pause inside a demo Enter or space go on, and q, g N
+// and ? work as between steps. Ctrl-C ends the presentation wherever it
+// is, in the middle of a demo too. On a terminal the screen is cleared
+// between steps; otherwise the steps are printed one after the other,
+// demos do not pause, and without any input at all the whole lesson runs
+// through as a transcript.
+//
+// A demo's code step shows its story, not the stage around it: see
+// story.go.
 //
 // Terminal etiquette: keys typed while nothing asked for one (during a
 // demo, before the first step, before a pause's prompt) are discarded,
@@ -19,10 +27,12 @@ package present
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,12 +56,17 @@ type Options struct {
 	Speed         float64 // demo speed: 0.25 is slow motion
 	RaceExe       string  // a -race build for racy demos, if any
 	// DemoMode is called before a demo runs and its result after: a
-	// terminal in raw mode goes back to normal there, so that Ctrl-C
-	// stops the demo (through Interrupt) and a pause waits for Enter.
+	// terminal in raw mode goes to a mode where Ctrl-C is a signal
+	// (through Interrupt) while keys still come one at a time, unechoed,
+	// for the demo's pauses.
 	DemoMode func() (restore func())
-	// Interrupt derives the context a demo runs in, e.g. one that
-	// signal.NotifyContext cancels on Ctrl-C.
+	// Interrupt derives the context the presentation runs in, e.g. one
+	// that signal.NotifyContext cancels on Ctrl-C. When it is cancelled
+	// the presentation ends, in the middle of a demo too, and Present
+	// returns its error.
 	Interrupt func(context.Context) (context.Context, context.CancelFunc)
+	// From is the step to start at, counting from 1 (0: the first).
+	From int
 	// DiscardInput throws away what was typed and not yet read (on a
 	// terminal: tcflush). It is called at the start, before each pause
 	// and when a demo ends, so that keys typed while nothing asked for
@@ -114,7 +129,17 @@ type presenter struct {
 	// pauses), and must not skip the slides that follow it.
 	typedAhead time.Time
 	live       *lineWriter // the running demo's output
+	// stop is what a key at a demo's pause asked for that ends the demo
+	// (quit, interrupt or jump, to target); cancelDemo ends it.
+	stop       action
+	target     int
+	cancelDemo context.CancelFunc
+	inPause    bool // resizes wait until the demo is over
 }
+
+// ErrNoStep is returned (wrapped) when Options.From names a step the
+// lesson does not have.
+var ErrNoStep = errors.New("no such step")
 
 // Present shows lesson l until the last step is passed, q is pressed, or
 // the input ends.
@@ -137,9 +162,11 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 	if o.Interrupt == nil {
 		o.Interrupt = context.WithCancel
 	}
+	ctx, stop := o.Interrupt(ctx)
+	defer stop()
 	done := make(chan struct{})
 	defer close(done)
-	p := &presenter{l: l, o: o, runs: make(map[int]*run)}
+	p := &presenter{l: l, o: o, runs: make(map[int]*run), stop: none}
 	if o.In != nil {
 		// Keys typed before the first step is up (while a --race build
 		// was made, say) were not meant for it.
@@ -147,16 +174,32 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 		p.keys = readKeys(o.In, done)
 	}
 	p.slides = p.build()
+	if o.From > len(p.slides) || o.From < 0 {
+		return fmt.Errorf("%w: lesson %d has steps 1 to %d, not %d", ErrNoStep, l.Number, len(p.slides), o.From)
+	}
 
-	for i := 0; i < len(p.slides); {
+	for i := max(o.From-1, 0); i < len(p.slides); {
 		i = p.fit(i)
 		if err := p.show(ctx, i); err != nil {
 			return err
 		}
-		var ok bool
-		if i, ok = p.move(ctx, i); !ok {
+		a := p.stop // a key at a pause of the demo that just ran
+		p.stop = none
+		if a == none {
+			i, a = p.move(ctx, i)
+		}
+		switch a {
+		case jump:
+			i = p.target
+		case quit:
 			fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(presentation ended)"))
 			return nil
+		case interrupt:
+			fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(presentation interrupted)"))
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return context.Canceled
 		}
 	}
 	fmt.Fprintln(p.o.Out, p.o.Theme.Dim("(end of the lesson)"))
@@ -164,34 +207,80 @@ func Present(ctx context.Context, l lesson.Lesson, o Options) error {
 }
 
 // move waits for a key that changes what is on the screen and returns
-// the step to show next (i itself to run its demo again), or false to
-// quit. Keys that would change nothing (b on the first step, r where
-// nothing runs) are ignored rather than redrawing the same step.
-func (p *presenter) move(ctx context.Context, i int) (int, bool) {
+// the step to show next (i itself to run its demo again, or to draw it
+// again), or quit, interrupt or jump (to p.target). Keys that would
+// change nothing (b on the first step, r where nothing runs) are ignored
+// rather than redrawing the same step.
+func (p *presenter) move(ctx context.Context, i int) (int, action) {
 	if p.keys == nil {
-		return i + 1, ctx.Err() == nil
+		if ctx.Err() != nil {
+			return i, interrupt
+		}
+		return i + 1, none
 	}
 	for {
-		switch p.key(ctx) {
+		switch a := p.key(ctx); a {
 		case next:
-			return i + 1, true
+			return i + 1, none
 		case back:
 			if i > 0 {
-				return i - 1, true
+				return i - 1, none
 			}
 		case rerun:
 			if p.slides[i].kind == runSlide {
 				delete(p.runs, p.slides[i].demo)
-				return i, true
+				return i, none
 			}
-		case quit:
-			return i, false
+		case quit, interrupt, jump:
+			return i, a
+		case help:
+			p.showKeys(i)
+			if k, ev := p.next(ctx); ev == cancelled || (ev == pressed && k == 3) {
+				return i, interrupt
+			}
+			return i, none // the step again
 		case redraw:
 			if p.resized() {
-				return i, true
+				return i, none
 			}
 		}
 	}
+}
+
+// keyLines are the keys, for ? and the keys screen.
+var keyLines = []string{
+	"Enter, space, → or n   next step",
+	"b, ← or Backspace      step back",
+	"r                      run the demo again (on its run step)",
+	"g N Enter              go to step N (Esc: never mind)",
+	"q                      quit",
+	"Ctrl-C                 quit at once, in the middle of a demo too",
+	"?                      these keys",
+	"",
+	"At a pause inside a demo (▸): Enter or space go on; q, g N, ? and",
+	"Ctrl-C work as above.",
+}
+
+// showKeys draws the keys on a screen of their own, for step i.
+func (p *presenter) showKeys(i int) {
+	th := p.o.Theme
+	var b bytes.Buffer
+	margin := strings.Repeat(" ", max(0, (p.o.Width-maxText)/2))
+	line := func(text string) { b.WriteString(margin + text + "\n") }
+	if p.o.Screen {
+		b.WriteString("\x1b[H\x1b[2J")
+		line(th.Dim(fmt.Sprintf("conclab · lesson %d %s · keys (step %d of %d)", p.l.Number, p.l.Slug, i+1, len(p.slides))))
+	}
+	for _, h := range banner("Keys", min(p.o.Width, maxText)) {
+		line(th.Heading(h))
+	}
+	line("")
+	for _, k := range keyLines {
+		line(k)
+	}
+	line("")
+	line(th.Dim(fmt.Sprintf("any key: back to step %d", i+1)))
+	_, _ = fmt.Fprint(p.o.Out, b.String())
 }
 
 // discard throws away the keys typed so far and not yet read.
@@ -242,11 +331,15 @@ func (p *presenter) fit(i int) int {
 type action int
 
 const (
-	next action = iota
+	none action = iota
+	next
 	back
 	rerun
 	quit
-	redraw // the terminal was resized
+	interrupt // Ctrl-C
+	jump      // to p.target
+	help      // ?
+	redraw    // the terminal was resized
 )
 
 // key is one byte of input and when it was read.
@@ -294,23 +387,38 @@ func (p *presenter) key(ctx context.Context) action {
 		switch ev {
 		case ended:
 			return quit
+		case cancelled:
+			return interrupt
 		case resize:
 			return redraw
 		}
 		switch k {
 		case '\r', '\n', ' ', 'n', 'l':
 			return next
-		case 'b', 'h', 'p', 127:
+		case 'b', 'h', 'p', 127, 8:
 			return back
 		case 'r':
 			return rerun
-		case 'q', 3, 4: // q, Ctrl-C, Ctrl-D
+		case 'q', 4: // q, Ctrl-D
 			return quit
+		case 3: // Ctrl-C, where the terminal does not make it a signal
+			return interrupt
+		case '?':
+			return help
+		case 'g':
+			switch a := p.readStep(ctx); a {
+			case none:
+				continue // never mind
+			default:
+				return a
+			}
 		case 0x1b: // arrows: ESC [ C (right) and ESC [ D (left)
 			b, ev := p.next(ctx)
 			switch ev {
 			case ended:
 				return quit
+			case cancelled:
+				return interrupt
 			case resize:
 				return redraw
 			}
@@ -328,22 +436,79 @@ func (p *presenter) key(ctx context.Context) action {
 	}
 }
 
+// readStep reads the N and Enter after g, and returns jump (to
+// p.target), none when the presenter thought better of it (Esc, or
+// Enter with no number), or what ended the wait. On a screen what is
+// typed shows on the line under the step.
+func (p *presenter) readStep(ctx context.Context) action {
+	var digits []byte
+	say := func(text string) {
+		if p.o.Screen {
+			fmt.Fprint(p.o.Out, "\r\x1b[K"+text)
+		}
+	}
+	prompt := func() {
+		say(fmt.Sprintf("go to step (1 to %d): %s", len(p.slides), digits))
+	}
+	prompt()
+	for {
+		k, ev := p.next(ctx)
+		switch ev {
+		case ended:
+			return quit
+		case cancelled:
+			return interrupt
+		case resize:
+			return redraw
+		}
+		switch {
+		case k >= '0' && k <= '9' && len(digits) < 4:
+			digits = append(digits, k)
+		case (k == 127 || k == 8) && len(digits) > 0:
+			digits = digits[:len(digits)-1]
+		case k == 0x1b || ((k == '\r' || k == '\n') && len(digits) == 0):
+			say("")
+			return none
+		case k == '\r' || k == '\n':
+			n, _ := strconv.Atoi(string(digits))
+			if n < 1 || n > len(p.slides) {
+				digits = nil
+				say(fmt.Sprintf("no step %d: go to step (1 to %d): ", n, len(p.slides)))
+				continue
+			}
+			say("")
+			p.target = n - 1
+			return jump
+		case k == 3:
+			return interrupt
+		case k == 'q':
+			return quit
+		}
+		prompt()
+	}
+}
+
 // event is what next saw.
 type event int
 
 const (
-	pressed event = iota // a key
-	ended                // the input or ctx ended
-	resize               // the terminal was resized
+	pressed   event = iota // a key
+	ended                  // the input ended
+	cancelled              // ctx ended: Ctrl-C
+	resize                 // the terminal was resized
 )
 
 // next is the next byte of input, or the event that came first.
 func (p *presenter) next(ctx context.Context) (byte, event) {
+	resized := p.o.Resized
+	if p.inPause {
+		resized = nil // the demo's step is drawn again when it is over
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			return 0, ended
-		case <-p.o.Resized:
+			return 0, cancelled
+		case <-resized:
 			return 0, resize
 		case k, ok := <-p.keys:
 			if !ok {
@@ -379,8 +544,11 @@ func (p *presenter) build() []slide {
 		}
 		slides = append(slides, pages(slide{kind: textSlide, title: s.title, section: i + 1}, wrap(s.body, w), room)...)
 	}
+	// The code gets every line under the heading: status, heading box
+	// and blank above, the footer below, and the line the cursor ends on.
+	codeRoom := p.o.Height - 7 - (len(legend(runFooter, w)) - 1)
 	for i, d := range l.Demos {
-		code := excerpt(d, w, room-1)
+		code := story(l, d, w, codeRoom)
 		slides = append(slides,
 			slide{kind: codeSlide, title: "Demo: " + d.Title, demo: i, body: code},
 			slide{kind: predictSlide, title: "Predict", demo: i, body: wrap(p.question(d), w)},
@@ -436,7 +604,7 @@ func (p *presenter) show(ctx context.Context, i int) error {
 		line(th.Heading(h))
 	}
 	line("")
-	footer := "Enter/space: next   b: back   q: quit"
+	footer := "Enter/space: next   b: back   g N: go to   q: quit   ?: keys"
 	switch s.kind {
 	case predictSlide:
 		for _, t := range s.body {
@@ -451,11 +619,14 @@ func (p *presenter) show(ctx context.Context, i int) error {
 		if err != nil {
 			return err
 		}
+		if p.stop != none || ctx.Err() != nil {
+			return nil // a key at a pause, or Ctrl-C, ended the presentation
+		}
 		if r.err != nil && !r.interrupted {
 			line(th.Warning(fmt.Sprintf("the demo failed: %v", r.err)))
 		}
 		line("")
-		footer = "Enter: reveal the answer   r: run it again   b: back   q: quit"
+		footer = runFooter
 	case revealSlide:
 		p.reveal(s.demo, line)
 	case timelineSlide:
@@ -473,13 +644,37 @@ func (p *presenter) show(ctx context.Context, i int) error {
 		}
 	}
 	if i == len(p.slides)-1 {
-		footer = "Enter: end   b: back   q: quit"
+		footer = "Enter: end   b: back   g N: go to   q: quit   ?: keys"
 	}
 	if p.keys != nil {
-		line(th.Dim(footer))
+		for _, f := range legend(footer, p.textWidth()) {
+			line(th.Dim(f))
+		}
 	}
 	_, err := fmt.Fprint(p.o.Out, b.String())
 	return err
+}
+
+// runFooter is the longest footer, a run step's.
+const runFooter = "Enter: reveal the answer   r: run it again   b: back   q: quit   ?: keys"
+
+// legend lays out a footer's keys ("Enter: next   q: quit") in lines
+// of at most width, breaking between keys, not inside one.
+func legend(keys string, width int) []string {
+	var out []string
+	line := ""
+	for _, k := range strings.Split(keys, "   ") {
+		switch {
+		case line == "":
+			line = k
+		case len([]rune(line))+3+len([]rune(k)) <= width:
+			line += "   " + k
+		default:
+			out = append(out, line)
+			line = k
+		}
+	}
+	return append(out, line)
 }
 
 // timeline draws the run's lanes to fit the slide: as wide as the text,
@@ -521,8 +716,10 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 	// predict question. The answer step shows it next to the findings.
 	d := p.l.Demos[i]
 	restore := p.o.DemoMode()
-	ctx, stop := p.o.Interrupt(ctx)
+	outer := ctx
+	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	p.cancelDemo = stop
 	live := &lineWriter{w: p.o.Out, margin: margin, width: p.textWidth(), record: new(bytes.Buffer)}
 	p.live = live
 	s := lesson.NewStage(lesson.Options{
@@ -541,7 +738,9 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 			strings.Count(child.Stderr, "WARNING: DATA RACE"), p.l.Slug, d.Name)))
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(live, p.o.Theme.Warning("interrupted: the demo was stopped"))
+		if p.stop == jump || (p.stop == none && outer.Err() == nil) {
+			fmt.Fprintln(live, p.o.Theme.Warning("interrupted: the demo was stopped"))
+		}
 		r.err, r.interrupted = ctx.Err(), true
 	}
 	live.Flush()
@@ -561,27 +760,45 @@ func (p *presenter) run(ctx context.Context, i int, margin string) (*run, error)
 	return r, nil
 }
 
-// pause waits for Enter before a demo's punchline. The terminal is in
-// line mode while a demo runs (so that Ctrl-C stops it), so a key
-// arrives only with the Enter that ends its line: everything before the
-// Enter belongs to this one pause, not to the next.
+// pause waits before a demo's punchline, with the keys in a legend
+// under its prompt: Enter or space go on; q, Ctrl-C and g N end the demo
+// and quit or go to a step; ? shows the keys. While a demo runs the
+// terminal hands over keys one at a time without echo, and Ctrl-C is a
+// signal (cancelling ctx). Only keys pressed once the prompt is up
+// count: one pressed before, while the demo ran, was not for this pause.
 func (p *presenter) pause(ctx context.Context, prompt string) error {
-	// Only an Enter pressed once the prompt is up answers it: one
-	// pressed before, while the demo ran, was not for this pause.
 	p.discard()
-	since := time.Now()
-	fmt.Fprintln(p.live, p.o.Theme.Finding("▸ "+prompt)+p.o.Theme.Dim("  (Enter)"))
+	p.typedAhead = time.Now()
+	th := p.o.Theme
+	fmt.Fprintln(p.live, th.Finding("▸ "+prompt))
+	legend := th.Dim("Enter/space: go on   q: quit   g N: go to   ?: keys")
+	mark := p.live.writeRaw(legend + "\n")
+	p.inPause = true
+	defer func() { p.inPause = false }()
 	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case k, ok := <-p.keys:
-			if !ok {
-				return nil
+		a := p.key(ctx)
+		switch a {
+		case next:
+			// The legend is done with: off the screen, unless the demo
+			// printed after it.
+			if p.o.Screen {
+				p.live.eraseLast(mark)
 			}
-			if !k.at.Before(since) && (k.b == '\n' || k.b == '\r') {
-				return nil
+			return nil
+		case help:
+			var b strings.Builder
+			for _, k := range keyLines {
+				b.WriteString("  " + k + "\n")
 			}
+			p.live.writeRaw(th.Dim(b.String()))
+			mark = -1
+		case quit, interrupt, jump:
+			p.stop = a
+			p.cancelDemo()
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return context.Canceled
 		}
 	}
 }
@@ -695,6 +912,29 @@ type lineWriter struct {
 	width   int
 	partial []byte
 	record  *bytes.Buffer // if set, keeps what was written, unwrapped
+	lines   int           // written so far
+}
+
+// writeRaw writes text (whole lines) laid out but not recorded: a
+// legend that a replay of the run does not show. It returns a mark for
+// eraseLast.
+func (lw *lineWriter) writeRaw(text string) int {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		_ = lw.put(l)
+	}
+	return lw.lines
+}
+
+// eraseLast takes the last line written off a terminal's screen, if
+// nothing was written since writeRaw returned mark.
+func (lw *lineWriter) eraseLast(mark int) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if mark >= 0 && lw.lines == mark {
+		_, _ = io.WriteString(lw.w, "\x1b[1A\r\x1b[2K")
+	}
 }
 
 func (lw *lineWriter) Write(b []byte) (int, error) {
@@ -730,6 +970,7 @@ func (lw *lineWriter) Flush() {
 func (lw *lineWriter) put(line string) error {
 	var b strings.Builder
 	for _, l := range wrapVisible(line, lw.width) {
+		lw.lines++
 		if l == "" {
 			b.WriteString("\n")
 			continue

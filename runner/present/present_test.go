@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -105,7 +106,12 @@ func TestWholeLesson(t *testing.T) {
 	// around the closure (which holds the answer), but twoWorkers, which
 	// the closure calls and which has the go statement and the lock.
 	assert.NotContains(t, out, "func testLesson()")
-	assert.Contains(t, out, "// the demo calls twoWorkers, which starts the goroutines:\n")
+	assert.Contains(t, out, "\nfunc twoWorkers(ctx context.Context, s *lesson.Stage) error {\n")
+	// Its story, without the stage: no narration, pause, finding or lane.
+	code := out[strings.Index(out, "T W O    W O R K E R S"):strings.Index(out, "step 5 of 8")]
+	for _, plumbing := range []string{"s.Say(", "s.Pause(", "s.Finding(", "lane"} {
+		assert.NotContains(t, code, plumbing, "the code step shows the story, not the stage")
+	}
 	assert.Contains(t, out, "        go func() {\n")
 	assert.Contains(t, out, "            mu.Lock()\n")
 	for i, line := range strings.Split(out, "\n") {
@@ -178,30 +184,138 @@ func TestLiveOutputFitsTheSlide(t *testing.T) {
 	assert.Contains(t, wide, "\n"+margin+"» total: 2 increments\n")
 }
 
-func TestCtrlCStopsTheDemoOnly(t *testing.T) {
+// TestCtrlCEndsThePresentation: Ctrl-C in the middle of a demo stops
+// the demo and ends the presentation (not only the demo): the keys typed
+// after it must not reach the steps that would follow.
+func TestCtrlCEndsThePresentation(t *testing.T) {
 	l := testLesson()
+	var ctrlC context.CancelFunc
 	l.Demos[0].Run = func(ctx context.Context, s *lesson.Stage) error {
 		s.Say("waiting for Ctrl-C")
+		ctrlC()      // as signal.NotifyContext does on SIGINT
 		<-ctx.Done() // the demo would run forever without it
 		return ctx.Err()
 	}
 	var out bytes.Buffer
 	err := present.Present(context.Background(), l, present.Options{
-		In: strings.NewReader(strings.Repeat(" ", 6) + "q"), Out: &out, Width: 80, Height: 24,
-		// Ctrl-C, as signal.NotifyContext would see it, as soon as the
-		// demo starts.
+		In: strings.NewReader(strings.Repeat(" ", 10)), Out: &out, Width: 80, Height: 24,
 		Interrupt: func(ctx context.Context) (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(ctx)
-			cancel()
-			return ctx, cancel
+			ctx, ctrlC = context.WithCancel(ctx)
+			return ctx, ctrlC
 		},
 	})
-	require.NoError(t, err, "the presentation goes on after an interrupted demo")
+	require.ErrorIs(t, err, context.Canceled, "Ctrl-C ends the presentation with the interruption's error (exit 130)")
 	got := out.String()
-	assert.Contains(t, got, "waiting for Ctrl-C\ninterrupted: the demo was stopped\n")
+	assert.Contains(t, got, "waiting for Ctrl-C\n")
+	assert.Contains(t, got, "(presentation interrupted)")
 	assert.NotContains(t, got, "the demo failed", "an interruption is not a failure")
-	assert.Contains(t, got, "(the run was interrupted: b goes back to it, r runs it again)")
-	assert.Contains(t, got, "step 7 of 8", "the answer step follows")
+	assert.NotContains(t, got, "step 7 of 8", "the presentation did not go on to the answer")
+}
+
+// TestCtrlCKeyEndsThePresentation: between steps the terminal is raw,
+// and Ctrl-C arrives as a key: it ends the presentation too.
+func TestCtrlCKeyEndsThePresentation(t *testing.T) {
+	var out bytes.Buffer
+	err := present.Present(context.Background(), testLesson(), present.Options{In: strings.NewReader(" \x03 "), Out: &out, Width: 80, Height: 24})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, out.String(), "step 2 of 8")
+	assert.NotContains(t, out.String(), "step 3 of 8", "nothing after Ctrl-C moved the presentation")
+	assert.Contains(t, out.String(), "(presentation interrupted)")
+}
+
+// TestGoToStep: g, a number and Enter go to that step; a step the
+// lesson does not have, or Esc, changes nothing; --from starts there.
+func TestGoToStep(t *testing.T) {
+	runs.Store(0)
+	out := present1(t, "g7\rg99\rg\x1bg2\rq", 80)
+	assert.Equal(t, []string{"1", "7", "2"}, stepsShown(out), "g7 to the answer, g99 and Esc ignored, g2 back")
+	assert.Equal(t, int32(0), runs.Load(), "going past a demo's run step does not run it")
+	assert.Contains(t, out, "Claim: both increments arrive", "step 7 is the answer")
+
+	var from bytes.Buffer
+	require.NoError(t, present.Present(context.Background(), testLesson(), present.Options{In: strings.NewReader(" q"), Out: &from, From: 5}))
+	assert.Equal(t, []string{"5", "6"}, stepsShown(from.String()), "--from 5 starts at the question, Space runs the demo")
+	assert.Equal(t, int32(1), runs.Load())
+
+	err := present.Present(context.Background(), testLesson(), present.Options{In: strings.NewReader("q"), Out: io.Discard, From: 9})
+	require.ErrorIs(t, err, present.ErrNoStep)
+	assert.Contains(t, err.Error(), "steps 1 to 8")
+}
+
+// stepsShown lists the steps a transcript drew, in order.
+func stepsShown(out string) []string {
+	var steps []string
+	for _, m := range regexp.MustCompile(`──── step (\d+) of \d+ ────`).FindAllStringSubmatch(out, -1) {
+		steps = append(steps, m[1])
+	}
+	return steps
+}
+
+// TestKeysScreen: ? shows every key; any key goes back to the step.
+func TestKeysScreen(t *testing.T) {
+	out := present1(t, "?xq", 80)
+	assert.Equal(t, []string{"1", "1"}, stepsShown(out), "the step, the keys, the step again")
+	keys := out[strings.Index(out, "K E Y S"):]
+	for _, k := range []string{"g N Enter", "Ctrl-C", "run the demo again", "At a pause inside a demo"} {
+		assert.Contains(t, keys, k)
+	}
+	assert.Contains(t, out, "?: keys", "every step's legend names ?")
+}
+
+// TestKeysAtAPause: at a pause inside a demo the legend shows the keys,
+// q ends the demo and the presentation, and g N goes to a step.
+func TestKeysAtAPause(t *testing.T) {
+	for _, c := range []struct {
+		name, keys string
+		want       []string // the steps drawn after the run
+	}{
+		{"q", "q", nil},
+		{"g", "g2\r", []string{"2"}},
+		{"Enter", "\r", []string{"7"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			keys, typing := io.Pipe()
+			out := &screenWriter{}
+			legend := "Enter/space: go on   q: quit   g N: go to   ?: keys"
+			out.hooks = []screenHook{
+				{legend, func() { go func() { _, _ = io.WriteString(typing, c.keys) }() }},
+				{"Enter: reveal the answer", func() { go func() { _, _ = io.WriteString(typing, " ") }() }},
+				{"step 2 of 8", func() { go func() { _, _ = io.WriteString(typing, "q") }() }},
+				{"step 7 of 8", func() { go func() { _, _ = io.WriteString(typing, "q") }() }},
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- present.Present(context.Background(), testLesson(), present.Options{
+					In: keys, Out: out, Screen: true, Width: 80, Height: 24, Speed: 10,
+				})
+			}()
+			_, _ = io.WriteString(typing, "g6\r") // to the run
+			select {
+			case err := <-done:
+				require.NoError(t, err)
+			case <-time.After(30 * time.Second):
+				t.Fatalf("the presentation did not end within 30s; the screen:\n%s", out.String())
+			}
+			typing.Close()
+			got := out.String()
+			run := strings.Index(got, "step 6 of 8")
+			require.Positive(t, run, got)
+			after := got[run:]
+			assert.Contains(t, after, "▸ how many increments arrived?")
+			assert.Contains(t, after, legend, "the pause shows its keys")
+			var steps []string
+			for _, m := range regexp.MustCompile(`step (\d+) of 8`).FindAllStringSubmatch(after[len("step 6 of 8"):], -1) {
+				steps = append(steps, m[1])
+			}
+			assert.Equal(t, c.want, steps)
+			if c.name != "Enter" {
+				assert.NotContains(t, after, "» total", "the demo stopped at its pause")
+				assert.Contains(t, got, "(presentation ended)")
+			} else {
+				assert.Contains(t, after, "» total: 2 increments")
+			}
+		})
+	}
 }
 
 func TestRaceTip(t *testing.T) {
@@ -278,6 +392,12 @@ type screenWriter struct {
 type screenHook struct {
 	text string
 	do   func()
+}
+
+func (w *screenWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
 
 func (w *screenWriter) Write(b []byte) (int, error) {
