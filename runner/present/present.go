@@ -505,6 +505,12 @@ func (p *presenter) next(ctx context.Context) (byte, event) {
 		resized = nil // the demo's step is drawn again when it is over
 	}
 	for {
+		// Ctrl-C wins over keys already waiting: select picks among ready
+		// cases at random, and a space typed ahead must not move the
+		// presentation on after it was interrupted.
+		if ctx.Err() != nil {
+			return 0, cancelled
+		}
 		select {
 		case <-ctx.Done():
 			return 0, cancelled
