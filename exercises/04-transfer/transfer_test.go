@@ -155,7 +155,7 @@ func TestSelfTransferDoesNotDeadlock(t *testing.T) {
 		})
 }
 
-// TestOppositeDirectionsDoNotDeadlock is the old course's bank: Tom sends
+// TestOppositeDirectionsDoNotDeadlock is the classic teaching version's bank: Tom sends
 // Jack money while Jack sends Tom money, from several goroutines in each
 // direction, as fast as they can for a while. Thousands of transfers give
 // the scheduler thousands of chances to stop a transfer half-way, between

@@ -138,7 +138,7 @@ func TestResultsInInputOrder(t *testing.T) {
 	})
 }
 
-// TestPeakConcurrency is the old course's "10 tasks, at most 3 at a time",
+// TestPeakConcurrency is the classic teaching version's "10 tasks, at most 3 at a time",
 // with other numbers too. Every job takes 1 s of fake time.
 func TestPeakConcurrency(t *testing.T) {
 	for _, c := range []struct{ limit, jobs int }{{3, 10}, {1, 4}, {4, 4}, {7, 20}, {50, 10}} {

@@ -10,7 +10,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's puzzle, scaled down five times: a ticker prints every
+// The classic teaching version's puzzle, scaled down five times: a ticker prints every
 // second, a worker needs 10 s, main sleeps 5 s and returns.
 const (
 	tickEvery  = 200 * time.Millisecond

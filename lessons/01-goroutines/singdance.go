@@ -8,7 +8,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// step is one beat of a job: the old course's 1 s pause.
+// step is one beat of a job: the classic teaching version's 1 s pause.
 const step = time.Second
 
 // job does 5 steps, pausing a step after each, printing in its own lane.

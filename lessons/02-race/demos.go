@@ -7,7 +7,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// PerGoroutine is how many times each goroutine adds 1: the old course's
+// PerGoroutine is how many times each goroutine adds 1: the classic teaching version's
 // g_num figure.
 const PerGoroutine = 1_000_000
 

@@ -10,7 +10,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's numbers: ten workers, each adds 1 and sleeps 0.2 s.
+// The classic teaching version's numbers: ten workers, each adds 1 and sleeps 0.2 s.
 const (
 	scopeWorkers = 10
 	scopeSleep   = 200 * time.Millisecond

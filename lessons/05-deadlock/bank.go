@@ -8,19 +8,19 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// Account is a bank account with its own lock, as in the old course.
+// Account is a bank account with its own lock, as in the classic teaching version.
 type Account struct {
 	Name    string
 	mu      sync.Mutex
 	balance int
 }
 
-// newBank returns the old course's two customers.
+// newBank returns the classic teaching version's two customers.
 func newBank() (tom, jack *Account) {
 	return &Account{Name: "Tom", balance: 10000}, &Account{Name: "Jack", balance: 6000}
 }
 
-// transferOwnFirst is the old course's transfer: lock your own account,
+// transferOwnFirst is the classic teaching version's transfer: lock your own account,
 // then the other one. met is a barrier both transfers reach while holding
 // their first lock, so the deadlock happens on every run, not by luck.
 func transferOwnFirst(s *lesson.Stage, from, to *Account, amount int, met *sync.WaitGroup) {

@@ -12,7 +12,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course: twenty workers, at most five at once, each 1-3 s. Scaled
+// The classic teaching version: twenty workers, at most five at once, each 1-3 s. Scaled
 // to 100-300 ms, drawn from a fixed seed so every run has the same work.
 const (
 	workers     = 20

@@ -9,7 +9,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course: ten tasks of 2 s, at most 3 at once. Scaled to 0.4 s a
+// The classic teaching version: ten tasks of 2 s, at most 3 at once. Scaled to 0.4 s a
 // task, the four batches take about 1.6 s.
 const (
 	tasks    = 10

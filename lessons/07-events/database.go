@@ -10,7 +10,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's clients try 3 times, waiting 0.5 s each, for a database
+// The classic teaching version's clients try 3 times, waiting 0.5 s each, for a database
 // that becomes ready after a random 1-2 s. Here the two ready times are
 // fixed, a quarter of a second away from a try's end, so every run tells
 // the same story: ready at 1.25 s (during the third try) and at 1.75 s

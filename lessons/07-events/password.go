@@ -8,7 +8,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's password, its answer, and main's patience.
+// The classic teaching version's password, its answer, and main's patience.
 const (
 	secret   = "the heavenly king covers the earthly tiger"
 	answer   = "the pagoda suppresses the river demon"

@@ -8,7 +8,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// sleepIsNotSync is the old course's handshake: the helper writes a shared
+// sleepIsNotSync is the classic teaching version's handshake: the helper writes a shared
 // variable, main sleeps 0.5 s and then reads it. No channel, no lock.
 func sleepIsNotSync(ctx context.Context, s *lesson.Stage) error {
 	for _, delay := range []time.Duration{50 * time.Millisecond, time.Second} {

@@ -9,7 +9,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course: ten producers queue e-mails, ten consumers send them.
+// The classic teaching version: ten producers queue e-mails, ten consumers send them.
 // Its consumers never stopped; these do, when the queue is closed.
 const (
 	producers       = 10

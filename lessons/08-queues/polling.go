@@ -8,7 +8,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course: a producer makes 10 items with a pause between them; a
+// The classic teaching version: a producer makes 10 items with a pause between them; a
 // consumer gives up after the queue "looked empty" several times. Its
 // patience (3 looks, 10 ms apart) is ten times shorter than the producer's
 // pause (300 ms), so it always quits while the producer is still working.

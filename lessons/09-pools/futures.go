@@ -43,7 +43,7 @@ func futures(ctx context.Context, s *lesson.Stage) error {
 		d    time.Duration
 	}{{"a.txt", 300 * time.Millisecond}, {"b.txt", 200 * time.Millisecond}, {"c.txt", 100 * time.Millisecond}}
 
-	// The callback: the old course's folder copier reported progress as
+	// The callback: the classic teaching version's folder copier reported progress as
 	// each copy finished. It runs on the workers' goroutines, so the
 	// counter it shares needs a lock.
 	var (

@@ -10,7 +10,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's pool.map: 10 inputs, each a slow task, results in input
+// The classic teaching version's pool.map: 10 inputs, each a slow task, results in input
 // order. Here input i takes (10-i) x 30 ms, so later inputs finish first.
 const (
 	mapInputs  = 10

@@ -9,7 +9,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course: 100 tasks of 0.1 s on a pool of 10.
+// The classic teaching version: 100 tasks of 0.1 s on a pool of 10.
 const (
 	tasks    = 100
 	taskTime = 100 * time.Millisecond

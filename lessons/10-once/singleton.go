@@ -10,7 +10,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's singleton: ten threads, and a constructor that sleeps
+// The classic teaching version's singleton: ten threads, and a constructor that sleeps
 // 0.2 s, long enough for every thread to arrive while it runs.
 const (
 	callers   = 10
@@ -46,7 +46,7 @@ func distinct(got []*config) int {
 	return len(seen)
 }
 
-// doubleChecked is the old course's singleton, written for Go.
+// doubleChecked is the classic teaching version's singleton, written for Go.
 type doubleChecked struct {
 	mu sync.Mutex
 	// instance is read by the first check without the lock, so it must
@@ -194,7 +194,7 @@ func firstErr(errs []error) error {
 	return nil
 }
 
-// plainChecked is the old course's singleton copied literally: the first
+// plainChecked is the classic teaching version's singleton copied literally: the first
 // check reads a plain pointer, without the lock.
 type plainChecked struct {
 	mu       sync.Mutex

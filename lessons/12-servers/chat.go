@@ -13,7 +13,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The protocol of the old course's chat room, in lines: a client sends
+// The protocol of the classic teaching version's chat room, in lines: a client sends
 // "JOIN name", "MSG text" or "QUIT"; the server answers "OK" or
 // "ERR name taken", tells the others "* name joined", "* name left" and
 // "name: text", and sends "EXIT" to whoever quits.
@@ -193,9 +193,9 @@ func join(s *lesson.Stage, name, addr string) (*chatter, error) {
 		return nil, err
 	}
 	c := &chatter{lane: s.Lane(name), conn: conn, heard: make(chan string, 64), patience: s.Limit(safety)}
+	s.Bound(conn, c.patience) // no read waits for ever, however long the presenter pauses
 	go func() {
 		defer close(c.heard)
-		conn.SetReadDeadline(time.Now().Add(safety))
 		sc := bufio.NewScanner(conn)
 		for sc.Scan() {
 			c.lane.Received("conn")

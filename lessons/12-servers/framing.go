@@ -49,7 +49,7 @@ func readFrame(r io.Reader) ([]byte, error) {
 	return msg, nil
 }
 
-// naiveRead is the old course's reader: one Read, one message.
+// naiveRead is the classic teaching version's reader: one Read, one message.
 func naiveRead(r io.Reader) (string, error) {
 	buf := make([]byte, 1024)
 	n, err := r.Read(buf)

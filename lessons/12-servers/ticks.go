@@ -13,7 +13,7 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The old course's server ticks to its client every 0.5 s, for ever. The
+// The classic teaching version's server ticks to its client every 0.5 s, for ever. The
 // demo watches for 1.5 s: long enough for several ticks.
 const (
 	period = 500 * time.Millisecond
@@ -93,10 +93,10 @@ func dial(s *lesson.Stage, name, addr string) (*client, error) {
 	c := &client{conn: conn, first: make(chan struct{}), done: make(chan struct{})}
 	lane := s.Lane(name)
 	lane.Start()
+	s.Bound(conn, s.Scale(window)+s.Limit(safety)) // pauses do not count
 	go func() {
 		defer close(c.done)
 		defer lane.Done()
-		conn.SetReadDeadline(time.Now().Add(s.Scale(window) + s.Limit(safety)))
 		sc := bufio.NewScanner(conn)
 		for sc.Scan() { // ends when the demo closes conn, or the server does
 			if c.ticks.Add(1) == 1 {

@@ -3,6 +3,8 @@ package lesson_test
 import (
 	"bytes"
 	"context"
+	"net"
+	"os"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -114,4 +116,35 @@ func TestChildWatchdogIsStretchedAtSlowSpeed(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.TimedOut, "the child sleeps for an hour: the watchdog must end it")
 	assert.GreaterOrEqual(t, res.Elapsed, 600*time.Millisecond, "at speed 0.25 the 150 ms watchdog lasts 600 ms; the child was stopped after %v", res.Elapsed)
+}
+
+// TestBoundDeadlineSkipsPauses: a connection's safety deadline does not
+// run out while the class talks, and still ends a wait for a peer that
+// never answers, its limit after the pause.
+func TestBoundDeadlineSkipsPauses(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		talk := func(ctx context.Context, _ string) error {
+			time.Sleep(time.Minute) // six times the connection's limit
+			return nil
+		}
+		s := lesson.NewStage(lesson.Options{Presenting: true, PauseFunc: talk})
+		client, server := net.Pipe()
+		defer client.Close()
+		s.Bound(server, 10*time.Second)
+
+		read := make(chan error, 1)
+		go func() {
+			_, err := server.Read(make([]byte, 1))
+			read <- err
+		}()
+		require.NoError(t, s.Pause(context.Background(), "who hears it?"))
+		_, err := client.Write([]byte{'x'})
+		require.NoError(t, err, "the server was still reading after a one-minute pause")
+		require.NoError(t, <-read)
+
+		pauseEnded := time.Now()
+		_, err = server.Read(make([]byte, 1))
+		require.ErrorIs(t, err, os.ErrDeadlineExceeded, "a peer that never answers still ends the wait")
+		assert.Equal(t, 10*time.Second, time.Since(pauseEnded), "the limit counts from the end of the pause")
+	})
 }

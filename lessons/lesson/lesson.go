@@ -20,7 +20,7 @@ type Lesson struct {
 	Slug    string // short lowercase name, e.g. "race"
 	Title   string // e.g. "Race conditions"
 	Summary string // one line for menus and lists
-	Text    string // markdown: what, why, the trap, the fix, recap, old course
+	Text    string // markdown: what, why, the trap, the fix, recap, how it is commonly taught
 	Demos   []Demo
 	// Children are entry points that only ever run in a child process
 	// (Stage.Child): code that must deadlock for real, die of a fatal

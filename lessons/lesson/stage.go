@@ -69,6 +69,7 @@ type Stage struct {
 	paused   time.Duration // time spent in finished pauses
 	pausing  int           // pauses under way
 	pauseAt  time.Time     // when the first pause under way began
+	bounded  []bounded     // connections whose safety deadline skips pauses
 	lanes    []string      // lane names, by id
 	events   []Event
 	findings []Finding
@@ -168,6 +169,9 @@ func (s *Stage) Pause(ctx context.Context, prompt string) error {
 	s.mu.Lock()
 	if s.pausing == 0 {
 		s.pauseAt = time.Now()
+		for _, b := range s.bounded {
+			_ = b.conn.SetDeadline(time.Time{}) // a closed conn says so: nothing to hold
+		}
 	}
 	s.pausing++
 	s.mu.Unlock()
@@ -176,9 +180,35 @@ func (s *Stage) Pause(ctx context.Context, prompt string) error {
 		defer s.mu.Unlock()
 		if s.pausing--; s.pausing == 0 {
 			s.paused += time.Since(s.pauseAt)
+			for _, b := range s.bounded {
+				_ = b.conn.SetDeadline(time.Now().Add(b.limit))
+			}
 		}
 	}()
 	return s.opts.PauseFunc(ctx, prompt)
+}
+
+// Deadliner is what Bound needs of a connection (net.Conn has it).
+type Deadliner interface{ SetDeadline(time.Time) error }
+
+type bounded struct {
+	conn  Deadliner
+	limit time.Duration
+}
+
+// Bound gives conn a safety deadline, limit from now, that the presenter
+// cannot trip: a pause lifts it, and the end of the pause sets it limit
+// from then. A network wait in a demo must end even if the peer never
+// answers, but a class discussing a question for a minute is not a peer
+// that stopped answering. Writes that set their own deadline override
+// the write half, as with SetDeadline.
+func (s *Stage) Bound(conn Deadliner, limit time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bounded = append(s.bounded, bounded{conn, limit})
+	if s.pausing == 0 {
+		_ = conn.SetDeadline(time.Now().Add(limit))
+	}
 }
 
 // Since is the time elapsed since the stage was made, less the time spent
