@@ -80,6 +80,11 @@ func TestCourseSpeaksToAnyReader(t *testing.T) {
 	files, err := filepath.Glob("*/*.md")
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no lesson markdown found next to this test")
+	// The exercises' statements are read by the same students.
+	statements, err := filepath.Glob("../exercises/*/README.md")
+	require.NoError(t, err)
+	require.NotEmpty(t, statements, "no exercise statement found")
+	files = append(files, statements...)
 	for _, f := range files {
 		text, err := os.ReadFile(f)
 		require.NoError(t, err)
