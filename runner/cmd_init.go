@@ -104,9 +104,33 @@ func initWorkspace(app *App, dir string) error {
 			self = "go run " + shellQuote(root)
 		}
 	}
-	app.Printf("Next: cd %s, then %s list, and %s check counter when you have edited exercises/01-counter/counter.go.\n",
+	self = fromWorkspace(self, dir)
+	next := fmt.Sprintf("Next: cd %s, then %s list, and %s check counter when you have edited exercises/01-counter/counter.go.",
 		shellQuote(dir), self, self)
+	app.Printf("%s\n", strings.Join(wrapWords(next, app.Width, 0, 2), "\n  "))
 	return nil
+}
+
+// fromWorkspace rewrites a command started by a relative path
+// ("./conclab") so that it still names the binary once the user has
+// changed into the workspace dir ("../conclab").
+func fromWorkspace(self, dir string) string {
+	if filepath.IsAbs(self) || !strings.ContainsRune(self, filepath.Separator) || strings.HasPrefix(self, "go run ") || strings.HasPrefix(self, "'") {
+		return self
+	}
+	bin, err1 := filepath.Abs(self)
+	ws, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return self
+	}
+	rel, err := filepath.Rel(ws, bin)
+	if err != nil {
+		return shellQuote(bin)
+	}
+	if !strings.ContainsRune(rel, filepath.Separator) {
+		rel = "." + string(filepath.Separator) + rel
+	}
+	return shellQuote(rel)
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -130,7 +130,17 @@ func sourceRoot() (string, bool) {
 	return "", false
 }
 
+// isConclabRoot reports whether dir is conclab's source tree. A learner's
+// workspace has the same module path (its exercises are conclab's
+// packages) but no conclab to build: its marker and the missing main.go
+// tell it apart.
 func isConclabRoot(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, workspaceMarker)); err == nil {
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(dir, "main.go")); err != nil {
+		return false
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil {
 		return false

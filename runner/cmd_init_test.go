@@ -1,0 +1,54 @@
+package runner
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A workspace declares conclab's module path, so that its exercises are
+// conclab's packages, but it is no source tree: the -race copy of
+// conclab built "from the workspace" failed with "no Go files" until
+// isConclabRoot told the two apart.
+func TestWorkspaceIsNotTheSourceTree(t *testing.T) {
+	repo := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		p := filepath.Join(repo, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	write("go.mod", "module "+modulePath+"\n\ngo 1.26.0\n")
+	write("main.go", "package main\n\nfunc main() {}\n")
+	ws := filepath.Join(repo, "conclab-workspace")
+	write("conclab-workspace/go.mod", "module "+modulePath+"\n\ngo 1.26.0\n")
+	write("conclab-workspace/"+workspaceMarker, "")
+
+	assert.True(t, isConclabRoot(repo), "the source tree")
+	assert.False(t, isConclabRoot(ws), "a workspace inside it")
+	assert.False(t, isConclabRoot(t.TempDir()), "an empty folder")
+
+	t.Chdir(ws)
+	root, ok := sourceRoot()
+	require.True(t, ok)
+	assert.Equal(t, repo, root, "from the workspace, the tree around it")
+}
+
+// init's "Next: cd DIR, then CMD list" must name a command that works
+// after the cd.
+func TestInitNamesTheCommandFromTheWorkspace(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, c := range []struct{ self, dir, want string }{
+		{"./conclab", "conclab-workspace", "../conclab"},
+		{"./conclab", "a/b", "../../conclab"},
+		{"bin/conclab", ".", "bin/conclab"},
+		{"conclab", "ws", "conclab"},
+		{"/usr/local/bin/conclab", "ws", "/usr/local/bin/conclab"},
+		{"go run /src/conclab", "ws", "go run /src/conclab"},
+	} {
+		assert.Equal(t, c.want, fromWorkspace(c.self, c.dir), "%s from %s", c.self, c.dir)
+	}
+}
