@@ -18,6 +18,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -141,12 +142,30 @@ func Main(ctx context.Context, args []string, app *App) int {
 		app.Theme = lesson.Plain{}
 	}
 	if app.StatePath == "" {
-		if p, err := progress.Path(app.Getenv); err == nil {
-			app.StatePath = p
-		}
+		app.StatePath = statePath(app.Getenv)
 	}
 	err := dispatch(ctx, args, app)
 	return exitCode(app, err)
+}
+
+// statePath is where the learner's progress lives: $CONCLAB_STATE; else,
+// in a workspace, a file of the workspace's own (as rustlings keeps its
+// state beside the exercises), so that a fresh workspace starts at
+// exercise 1 and a workspace carried to another machine keeps its
+// marks; else the user's config folder.
+func statePath(getenv func(string) string) string {
+	if getenv(progress.EnvPath) == "" {
+		if wd, err := os.Getwd(); err == nil {
+			if ws, err := findWorkspace(wd); err == nil && isWorkspace(ws) {
+				return filepath.Join(ws, workspaceState)
+			}
+		}
+	}
+	p, err := progress.Path(getenv)
+	if err != nil {
+		return ""
+	}
+	return p
 }
 
 func exitCode(app *App, err error) int {

@@ -124,7 +124,7 @@ func fromWorkspace(self, dir string) string {
 		return self
 	}
 	rel, err := filepath.Rel(ws, bin)
-	if err != nil {
+	if err != nil || filepath.IsAbs(dir) { // a folder named in full: the binary too
 		return shellQuote(bin)
 	}
 	if !strings.ContainsRune(rel, filepath.Separator) {

@@ -40,7 +40,8 @@ func TestWorkspaceIsNotTheSourceTree(t *testing.T) {
 // init's "Next: cd DIR, then CMD list" must name a command that works
 // after the cd.
 func TestInitNamesTheCommandFromTheWorkspace(t *testing.T) {
-	t.Chdir(t.TempDir())
+	here := t.TempDir()
+	t.Chdir(here)
 	for _, c := range []struct{ self, dir, want string }{
 		{"./conclab", "conclab-workspace", "../conclab"},
 		{"./conclab", "a/b", "../../conclab"},
@@ -48,7 +49,30 @@ func TestInitNamesTheCommandFromTheWorkspace(t *testing.T) {
 		{"conclab", "ws", "conclab"},
 		{"/usr/local/bin/conclab", "ws", "/usr/local/bin/conclab"},
 		{"go run /src/conclab", "ws", "go run /src/conclab"},
+		{"./conclab", "/somewhere/ws", filepath.Join(here, "conclab")},
 	} {
 		assert.Equal(t, c.want, fromWorkspace(c.self, c.dir), "%s from %s", c.self, c.dir)
 	}
+}
+
+// Progress follows the workspace: a fresh one starts with nothing solved
+// even when another workspace (or the config folder) has marks.
+func TestProgressLivesInTheWorkspace(t *testing.T) {
+	ws := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(ws, workspaceMarker), nil, 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(ws, "exercises", "01-counter"), 0o755))
+	t.Chdir(filepath.Join(ws, "exercises", "01-counter"))
+	noEnv := func(string) string { return "" }
+	assert.Equal(t, filepath.Join(ws, workspaceState), statePath(noEnv))
+
+	set := func(k string) string {
+		if k == "CONCLAB_STATE" {
+			return "/elsewhere/p.json"
+		}
+		return ""
+	}
+	assert.Equal(t, "/elsewhere/p.json", statePath(set), "$CONCLAB_STATE wins")
+
+	t.Chdir(t.TempDir())
+	assert.NotEqual(t, filepath.Join(ws, workspaceState), statePath(noEnv), "outside, the config folder")
 }

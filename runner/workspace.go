@@ -11,6 +11,9 @@ import (
 // workspaceMarker marks a learner's workspace (written by `conclab init`).
 const workspaceMarker = ".conclab-workspace"
 
+// workspaceState is the workspace's progress file (see statePath).
+const workspaceState = ".conclab-progress.json"
+
 // findWorkspace finds the learner's workspace from dir upwards: the first
 // folder with the marker; or, inside conclab's source tree, the workspace
 // `make run` keeps in it (conclab-workspace, ignored by git), and failing
