@@ -128,6 +128,7 @@ func TestLessonTimelinesStartAtZeroWithoutPauses(t *testing.T) {
 				last, err := time.ParseDuration(ticks[len(ticks)-1])
 				require.NoError(t, err)
 				assert.Less(t, last, time.Minute, "the last tick, %v, counts a pause:\n%s", last, p.out)
+				assert.Equal(t, m[1], ticks[len(ticks)-1], "the heading's span and the last tick disagree:\n%s", p.out)
 
 				// Lanes that took their first seat in the same column
 				// are in natural order of their numbers.

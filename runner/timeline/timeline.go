@@ -256,7 +256,9 @@ func RenderLanes(w io.Writer, lanes []string, events []lesson.Event, width, maxL
 			fmt.Fprintf(&b, "%s\n", style(l))
 		}
 	}
-	heading := fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(a.End-start))
+	// The heading names the span the axis draws (stuck lanes included,
+	// still waiting past the last event), so that it matches the last tick.
+	heading := fmt.Sprintf("Timeline: %d goroutines over %s", len(lanes), round(end-start))
 	if start > 0 {
 		heading += fmt.Sprintf(", from %s into the demo", round(start))
 	}
