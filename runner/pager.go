@@ -37,6 +37,22 @@ func pageText(app *App, text string) error {
 	}
 	return withRawTerminal(in, out, func() error {
 		p := &pager{in: in, out: out, lines: lines, width: width, height: height, theme: app.Theme}
+		resized, stop := notifyResize()
+		defer stop()
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-resized:
+					if w, h, err := term.GetSize(int(out.Fd())); err == nil && w >= 20 && h >= 5 {
+						p.resize(screenLines(text, w), w, h)
+					}
+				}
+			}
+		}()
 		return p.run()
 	})
 }
@@ -102,6 +118,31 @@ type pager struct {
 	width, height int
 	theme         lesson.Theme
 	top           int // the first line on the screen
+
+	// mu orders a redraw for a resized terminal (SIGWINCH, from another
+	// goroutine) with the key loop's own.
+	mu   sync.Mutex
+	left bool // leave has run: a late resize draws nothing
+}
+
+// resize lays the text out again for a terminal of width x height (lines
+// is the text wrapped to the new width) and redraws it, keeping the part
+// that was at the top of the screen there.
+func (p *pager) resize(lines []string, width, height int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.left {
+		return
+	}
+	// The top row's place in the text, as a fraction of its rows, is
+	// where the reader was; re-wrapping changes the row count, not that.
+	at := 0.0
+	if len(p.lines) > 0 {
+		at = float64(p.top) / float64(len(p.lines))
+	}
+	p.lines, p.width, p.height = lines, width, height
+	p.top = min(max(int(at*float64(len(lines))+0.5), 0), p.last())
+	_ = p.draw()
 }
 
 func (p *pager) rows() int { return max(1, p.height-1) }
@@ -112,45 +153,58 @@ func (p *pager) run() error {
 	if p.theme == nil {
 		p.theme = lesson.Plain{}
 	}
-	if err := p.draw(); err != nil {
+	p.mu.Lock()
+	err := p.draw()
+	p.mu.Unlock()
+	if err != nil {
 		return err
 	}
 	for {
 		k, err := p.key()
 		if errors.Is(err, io.EOF) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
 			return p.leave()
 		}
 		if err != nil {
 			return err
 		}
-		top := p.top
-		switch k {
-		case "q", "Q", "\x03", "\x04":
-			return p.leave()
-		case " ", "f", "\x06", "PgDn":
-			top += p.rows()
-		case "b", "\x02", "PgUp":
-			top -= p.rows()
-		case "j", "\r", "\n", "Down":
-			top++
-		case "k", "Up":
-			top--
-		case "g", "Home":
-			top = 0
-		case "G", "End":
-			top = p.last()
-		default:
-			continue
-		}
-		top = min(max(top, 0), p.last())
-		if top == p.top {
-			continue
-		}
-		p.top = top
-		if err := p.draw(); err != nil {
+		p.mu.Lock()
+		quit, err := p.handle(k)
+		p.mu.Unlock()
+		if quit || err != nil {
 			return err
 		}
 	}
+}
+
+// handle acts on key k; quit says the pager is done.
+func (p *pager) handle(k string) (quit bool, err error) {
+	top := p.top
+	switch k {
+	case "q", "Q", "\x03", "\x04":
+		return true, p.leave()
+	case " ", "f", "\x06", "PgDn":
+		top += p.rows()
+	case "b", "\x02", "PgUp":
+		top -= p.rows()
+	case "j", "\r", "\n", "Down":
+		top++
+	case "k", "Up":
+		top--
+	case "g", "Home":
+		top = 0
+	case "G", "End":
+		top = p.last()
+	default:
+		return false, nil
+	}
+	top = min(max(top, 0), p.last())
+	if top == p.top {
+		return false, nil
+	}
+	p.top = top
+	return false, p.draw()
 }
 
 // draw clears the screen and shows the lines from p.top, and the status
@@ -194,6 +248,7 @@ func (p *pager) status() string {
 // leave erases the status line: the last screen stays, and the cursor is
 // where the next output starts.
 func (p *pager) leave() error {
+	p.left = true
 	_, err := io.WriteString(p.out, "\r\x1b[2K")
 	return err
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/lessons/lesson"
 )
 
 // screen is one screen the pager drew: its text rows and its status line.
@@ -271,4 +273,27 @@ func TestLayoutTableFits(t *testing.T) {
 			assert.Less(t, utf8.RuneCountInString(l), width, "at %d columns a row does not fit: %q", width, l)
 		}
 	}
+}
+
+// A resized terminal (SIGWINCH) gets the text laid out again for its new
+// size, with the same part of it at the top of the screen.
+func TestPagerRelaysOutOnResize(t *testing.T) {
+	text := strings.Repeat("a line of words that a narrower terminal has to wrap in two\n", 60)
+	var out bytes.Buffer
+	p := &pager{out: &out, lines: screenLines(text, 80), width: 80, height: 24, theme: lesson.Plain{}}
+	p.top = 30 // line 31 of 60 at the top
+	p.resize(screenLines(text, 40), 40, 12)
+
+	assert.Equal(t, 60, p.top, "row 60 of 120 starts the 31st line once each line takes two rows")
+	drawn, _ := screens(t, out.String())
+	require.Len(t, drawn, 1)
+	for _, l := range strings.Split(out.String(), "\r\n") {
+		assert.LessOrEqual(t, visibleWidth(stripEscapes(l)), 40, "a row wider than the new width: %q", l)
+	}
+	assert.Contains(t, out.String(), "lines 61-71 of 120")
+
+	out.Reset()
+	require.NoError(t, p.leave())
+	p.resize(screenLines(text, 80), 80, 24)
+	assert.Equal(t, "\r\x1b[2K", out.String(), "after leave, a resize draws nothing")
 }
