@@ -22,6 +22,7 @@ import (
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
 	httpserver "github.com/conclab/conclab/lessons/15-httpserver"
+	crawler "github.com/conclab/conclab/lessons/16-crawler"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -41,6 +42,7 @@ func All() []lesson.Lesson {
 		contexts.Lesson,
 		servers.Lesson,
 		httpserver.Lesson,
+		crawler.Lesson,
 	}
 }
 
