@@ -55,7 +55,7 @@ func shutdown(t *testing.T, srv *httpserver.Server, limit time.Duration) error {
 		// waits for network I/O cannot be, so a timer that references
 		// nothing of the server still ends it.
 		stuck := time.AfterFunc(limit+5*time.Second, func() {
-			panic(fmt.Sprintf("deadlock: Shutdown did not return within %v", limit+5*time.Second))
+			panic(fmt.Sprintf("deadlock or livelock: Shutdown did not return within %v", limit+5*time.Second))
 		})
 		defer stuck.Stop()
 	}
@@ -63,7 +63,7 @@ func shutdown(t *testing.T, srv *httpserver.Server, limit time.Duration) error {
 	case err := <-done:
 		return err
 	case <-guardTimeout(limit + 5*time.Second):
-		t.Fatalf("deadlock: Shutdown did not return within %v", limit+5*time.Second)
+		t.Fatalf("deadlock or livelock: Shutdown did not return within %v", limit+5*time.Second)
 		return nil
 	}
 }
