@@ -15,4 +15,5 @@ var catalog = []Exercise{
 	pipeline,
 	chat,
 	httpserver,
+	crawler,
 }
