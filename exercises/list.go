@@ -16,4 +16,5 @@ var catalog = []Exercise{
 	chat,
 	httpserver,
 	crawler,
+	copier,
 }
