@@ -19,7 +19,10 @@ func TestCrawlSerialUnboundedLimited(t *testing.T) {
 	assert.Equal(t, 25.0, r.Finding(t, "images"), "2 per page and the shared logo once")
 	assert.Equal(t, 1.0, r.Finding(t, "peak-serial"))
 	assert.GreaterOrEqual(t, r.Finding(t, "elapsed-serial"), 13*100*0.95, "13 pages one after another")
-	assert.Equal(t, 12.0, r.Finding(t, "peak-each"), "a goroutine per page fetches all 12 gallery pages at once")
+	// All 12 start together and stay 100 ms; 8 leaves room for a loaded
+	// machine and is still twice the limit below.
+	assert.GreaterOrEqual(t, r.Finding(t, "peak-each"), 8.0, "a goroutine per page fetches the 12 gallery pages at once")
+	assert.LessOrEqual(t, r.Finding(t, "peak-each"), 12.0)
 	assert.GreaterOrEqual(t, r.Finding(t, "elapsed-each"), 2*100*0.95, "the index, then the pages")
 	assert.Less(t, r.Finding(t, "elapsed-each"), r.Finding(t, "elapsed-serial")/2)
 	assert.Equal(t, 4.0, r.Finding(t, "peak-limited"), "SetLimit(4): 4 at once, never more")
