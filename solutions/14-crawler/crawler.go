@@ -85,18 +85,27 @@ func (c *crawl) visit(url string) {
 	}
 	<-c.slots
 
-	var fresh []string
 	c.mu.Lock()
 	c.pages = append(c.pages, url)
-	for _, link := range links {
-		if !c.visited[link] {
-			c.visited[link] = true // checked and marked in one critical section
-			fresh = append(fresh, link)
-		}
-	}
+	fresh := c.unvisitedLocked(links)
 	c.mu.Unlock()
 	for _, link := range fresh {
 		c.wg.Add(1)
 		go c.visit(link)
 	}
+}
+
+// unvisitedLocked marks links visited and returns those that were not
+// yet. The caller holds c.mu: the check and the mark are one critical
+// section, or two goroutines could both find a link new and fetch it
+// twice.
+func (c *crawl) unvisitedLocked(links []string) []string {
+	var fresh []string
+	for _, link := range links {
+		if !c.visited[link] {
+			c.visited[link] = true
+			fresh = append(fresh, link)
+		}
+	}
+	return fresh
 }

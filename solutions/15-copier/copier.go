@@ -63,9 +63,7 @@ func CopyDir(ctx context.Context, dst string, src fs.FS, workers int, report fun
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for name := range jobs {
 				if errs[w] != nil || cctx.Err() != nil {
 					continue // stopping: take the rest of the names, copy nothing
@@ -74,7 +72,7 @@ func CopyDir(ctx context.Context, dst string, src fs.FS, workers int, report fun
 					cancel() // the first error stops the other workers
 				}
 			}
-		}()
+		})
 	}
 	for _, name := range names {
 		jobs <- name
