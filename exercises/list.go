@@ -14,4 +14,7 @@ var catalog = []Exercise{
 	once,
 	pipeline,
 	chat,
+	httpserver,
+	crawler,
+	copier,
 }

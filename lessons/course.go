@@ -21,6 +21,8 @@ import (
 	once "github.com/conclab/conclab/lessons/10-once"
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
+	httpserver "github.com/conclab/conclab/lessons/15-httpserver"
+	crawler "github.com/conclab/conclab/lessons/16-crawler"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -39,6 +41,8 @@ func All() []lesson.Lesson {
 		once.Lesson,
 		contexts.Lesson,
 		servers.Lesson,
+		httpserver.Lesson,
+		crawler.Lesson,
 	}
 }
 
