@@ -157,6 +157,7 @@ func TestSubmitAfterShutdown(t *testing.T) {
 func TestShutdownWhileSubmitting(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	var accepted, ran atomic.Int64
+	var shuttingDown atomic.Bool
 	p := pool.New(3)
 	within(t, 5*time.Second, "Shutdown while 8 goroutines submit", func() {
 		var wg sync.WaitGroup
@@ -164,9 +165,15 @@ func TestShutdownWhileSubmitting(t *testing.T) {
 			wg.Go(func() {
 				for {
 					// Slow tasks keep the workers busy, so that some
-					// Submits are always waiting when Shutdown comes.
+					// Submits are waiting when Shutdown comes in a pool
+					// with backpressure. Once Shutdown has begun they
+					// are quick: a pool with an unbounded queue (the
+					// statement allows one) has queued thousands by
+					// then, and must only run them, not take seconds.
 					err := p.Submit(func() {
-						time.Sleep(time.Millisecond)
+						if !shuttingDown.Load() {
+							time.Sleep(time.Millisecond)
+						}
 						ran.Add(1)
 					})
 					if err != nil {
@@ -181,6 +188,7 @@ func TestShutdownWhileSubmitting(t *testing.T) {
 		for start := time.Now(); ran.Load() < 30 && time.Since(start) < 2*time.Second; {
 			time.Sleep(time.Millisecond)
 		}
+		shuttingDown.Store(true)
 		p.Shutdown()
 		wg.Wait()
 	})
@@ -204,22 +212,31 @@ func TestPanickingTaskDoesNotKillThePool(t *testing.T) {
 			}
 		}
 		// All workers are still there: workers tasks can run at once.
-		var inside sync.WaitGroup
-		inside.Add(workers)
+		// The test counts them in rather than waiting on a WaitGroup, so
+		// that a pool that lost tasks fails by saying how many it lost,
+		// not as a test stuck for ever.
+		var inside atomic.Int32
 		release := make(chan struct{})
+		var submitters sync.WaitGroup
 		for range workers {
-			go func() {
+			submitters.Go(func() {
 				assert.NoError(t, p.Submit(func() {
-					inside.Done()
+					inside.Add(1)
 					<-release
 				}))
-			}()
+			})
 		}
-		inside.Wait()
+		for start := time.Now(); inside.Load() < workers && time.Since(start) < 3*time.Second; {
+			time.Sleep(time.Millisecond)
+		}
+		assert.Equal(t, int32(workers), inside.Load(),
+			"after tasks panicked, %d tasks held inside a pool of %d: lost %d of %d workers (did a panic kill its worker, or its tasks?)",
+			inside.Load(), workers, workers-inside.Load(), workers)
 		close(release)
+		submitters.Wait()
 		p.Shutdown()
 	})
-	assert.Equal(t, int32(30), ran.Load(), "after some tasks panicked, only %d of 30 later tasks ran", ran.Load())
+	assert.Equal(t, int32(30), ran.Load(), "after some tasks panicked, lost %d of 30 later tasks (only %d ran)", 30-ran.Load(), ran.Load())
 }
 
 // within runs f and fails the test, naming what got stuck, when f has not
