@@ -26,14 +26,12 @@ func goroutineCost(ctx context.Context, s *lesson.Stage) error {
 	release := make(chan struct{})
 	var started, finished sync.WaitGroup
 	started.Add(manyGoroutines)
-	finished.Add(manyGoroutines)
 	begin := time.Now()
 	for range manyGoroutines {
-		go func() {
-			defer finished.Done()
+		finished.Go(func() {
 			started.Done()
 			<-release // parked: costs memory, no CPU
-		}()
+		})
 	}
 	started.Wait() // every one of them is running (or parked) now
 	elapsed := time.Since(begin)
@@ -52,6 +50,6 @@ func goroutineCost(ctx context.Context, s *lesson.Stage) error {
 	s.Finding("total-mb", used/(1<<20), "MiB")
 	s.Say("An OS thread reserves about 8 MiB of stack (ulimit -s): %s threads would ask for %s GiB.",
 		lesson.Number(manyGoroutines), lesson.Number(manyGoroutines*8/1024.0))
-	s.Say("A goroutine starts with a 2 KiB stack that grows when it needs to.")
+	s.Say("A goroutine starts with a stack of at least 2 KiB (the minimum) that grows when it needs to.")
 	return nil
 }

@@ -40,7 +40,7 @@ var Lesson = lesson.Lesson{
 		{
 			Name:  "all-cores",
 			Title: "CPU-bound work: GOMAXPROCS=1 vs all cores",
-			Claim: "the same goroutines run in parallel on every core: no GIL",
+			Claim: "the same goroutines run in parallel on every CPU the process may use (the default GOMAXPROCS): no GIL",
 			Run:   cpuBound,
 		},
 	},

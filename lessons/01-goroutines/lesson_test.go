@@ -48,6 +48,18 @@ func TestSerialVsConcurrent(t *testing.T) {
 	assert.True(t, sing.from < dance.to && dance.from < sing.to, "side by side, the two jobs overlap: %v %v", sing, dance)
 }
 
+func TestTextTeachesGo125(t *testing.T) {
+	// What conclab show 1 prints: wg.Go as the usual form, Add/Done as
+	// older code with vet's check, and the Go 1.25 GOMAXPROCS default.
+	text := strings.Join(strings.Fields(goroutines.Lesson.Text), " ") // one line, single spaces
+	assert.Contains(t, text, "wg.Go(", "the lesson teaches WaitGroup.Go")
+	assert.Contains(t, text, "`waitgroup` check", "and vet's check for a misplaced Add")
+	assert.Contains(t, text, "affinity mask", "GOMAXPROCS follows the CPU affinity mask")
+	assert.Contains(t, text, "cgroup quota", "and the container's CPU limit")
+	assert.Contains(t, text, "SetDefaultGOMAXPROCS", "and how to get the automatic updates back")
+	assert.NotContains(t, text, "one per core by default", "the pre-1.25 default is gone")
+}
+
 // span is when a lane ran: from Started to Done.
 type span struct{ from, to time.Duration }
 
@@ -95,8 +107,9 @@ func TestAllCores(t *testing.T) {
 		assert.Positive(t, allMS)
 		assert.Less(t, r.Finding(t, "one-core-parallelism"), 1.3,
 			"with GOMAXPROCS=1 the process cannot use much more than one core")
-		if runtime.NumCPU() == 1 {
-			assert.Contains(t, r.Output, "one core")
+		assert.Equal(t, float64(before), r.Finding(t, "gomaxprocs"), "one goroutine per CPU the process may use: GOMAXPROCS, not NumCPU")
+		if before == 1 {
+			assert.Contains(t, r.Output, "nothing to run in parallel")
 			return
 		}
 		p := r.Finding(t, "all-cores-parallelism")

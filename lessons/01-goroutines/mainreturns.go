@@ -105,19 +105,13 @@ func mainReturnsEarly(ctx context.Context, s *lesson.Stage) error {
 // mainWaits is the fix: main waits for the worker, then stops the ticker
 // and waits for it too, so nothing is cut off mid-line.
 func mainWaits(ctx context.Context, s *lesson.Stage) error {
+	// wg.Go (Go 1.25) starts the goroutine and counts it in one call, so
+	// the count can never be added too late.
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	var tickers sync.WaitGroup
-	tickers.Add(1)
-	go func() {
-		defer tickers.Done()
-		ticker(ctx, s, stop)
-	}()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		worker(ctx, s)
-	}()
+	tickers.Go(func() { ticker(ctx, s, stop) })
+	wg.Go(func() { worker(ctx, s) })
 	_ = s.Sleep(ctx, mainSleeps)
 	s.Say("main: waiting for the worker")
 	wg.Wait()

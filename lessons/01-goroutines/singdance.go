@@ -45,11 +45,9 @@ func serialVsConcurrent(ctx context.Context, s *lesson.Stage) error {
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, name := range []string{"sing", "dance"} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() { // go func() { ... }(), counted by wg until it returns
 			errs[i] = job(ctx, s, name)
-		}()
+		})
 	}
 	wg.Wait() // without this, main would return and kill both jobs
 	concurrent := time.Since(begin)

@@ -81,7 +81,8 @@ func countWithMutex(s *lesson.Stage, per int) int {
 	return counter
 }
 
-// countAtomically makes the three steps one indivisible instruction.
+// countAtomically makes the three steps one indivisible step (one
+// LOCK-prefixed instruction on amd64).
 func countAtomically(s *lesson.Stage, per int) int {
 	var counter atomic.Int64
 	var ready atomic.Int32

@@ -82,9 +82,10 @@ func detector(ctx context.Context, s *lesson.Stage) error {
 	for _, r := range distinct {
 		traceback.ExplainRaceFrom(s, r, ownCode, readSource)
 	}
-	s.Say("The detector watches every memory access of the run and reports two accesses")
-	s.Say("to the same memory, one a write, with no happens-before between them: no")
-	s.Say("Unlock then Lock, no send then receive. It finds races that happened in this")
-	s.Say("run, even when no update was lost; it cannot find races in code that did not run.")
+	s.Say("The detector watches every memory access of the Go code built with -race and reports")
+	s.Say("two accesses to the same memory, one a write, with no happens-before between them: no")
+	s.Say("Unlock then Lock, no send then receive. It finds races that happened in this run, even")
+	s.Say("when no update was lost; it cannot find races in code that did not run, nor in C code")
+	s.Say("(cgo) or assembly, which it does not instrument.")
 	return nil
 }

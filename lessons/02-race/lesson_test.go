@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,6 +94,21 @@ func TestLostUpdate(t *testing.T) {
 		}
 	}
 	assert.True(t, lostAny, "two goroutines doing n++ on a shared int lost no update in %d tries over 20 s", tries)
+}
+
+func TestLostUpdateOneThread(t *testing.T) {
+	if lesson.RaceEnabled {
+		t.Skip("under -race the demo runs in a child process, with its own GOMAXPROCS")
+	}
+	previous := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(previous)
+	r := lessontest.Run(t, race.Lesson, "lost-update", lessontest.Speed(50))
+	assert.Contains(t, r.Output, "GOMAXPROCS is 1", "the demo says what is true with one thread")
+	assert.NotContains(t, r.Output, "different cores", "with one thread nothing runs on different cores")
+	assert.Equal(t, 1.0, r.Finding(t, "tries"), "with one thread there is no busy core to wait for")
+	if r.Finding(t, "lost") == 0 {
+		assert.Contains(t, r.Output, "took turns on one thread")
+	}
 }
 
 func TestFixesLoseNothing(t *testing.T) {

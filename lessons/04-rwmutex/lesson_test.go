@@ -87,14 +87,14 @@ func waited(s *lesson.Stage, lane, object string) (time.Duration, bool) {
 func TestShortCriticalSection(t *testing.T) {
 	r := lessontest.Run(t, rwmutex.Lesson, "short-critical-section", lessontest.Speed(20))
 	t.Logf("findings: %v", r.Stage.Findings())
-	for _, key := range []string{"alone", "short-read", "write-heavy"} {
-		require.Positive(t, r.Finding(t, key+"-mutex-ns"))
-		require.Positive(t, r.Finding(t, key+"-rwmutex-ns"))
-		// The readers demo's RWMutex was 8 times faster; with critical
-		// sections of nanoseconds it is nowhere near (a wide margin: a
-		// Mutex queue of 8 goroutines on a loaded machine can be slow).
-		assert.Greater(t, r.Finding(t, key+"-ratio"), 0.25,
-			"%s: RWMutex is not 4 times faster with a tiny critical section", key)
+	assert.Positive(t, r.Finding(t, "cores"))
+	for _, key := range []string{"writes-alone", "writes-8", "short-read"} {
+		mu, rw := r.Finding(t, key+"-mutex-ns"), r.Finding(t, key+"-rwmutex-ns")
+		require.Positive(t, mu)
+		require.Positive(t, rw)
+		// The ratio printed is the ratio of the two times printed beside
+		// it (the median pair), so the three never contradict each other.
+		assert.InDelta(t, rw/mu, r.Finding(t, key+"-ratio"), 1e-9, "%s: the ratio is rw/mu of the times shown", key)
 	}
 	assert.Contains(t, r.Output, "make bench", "the demo points to the full table")
 	if lesson.RaceEnabled {
@@ -102,9 +102,16 @@ func TestShortCriticalSection(t *testing.T) {
 		// under -race the two locks' costs say nothing about the real ones.
 		return
 	}
-	// With one goroutine nobody shares anything, and RWMutex's extra
-	// bookkeeping (about a quarter slower here) cannot make it faster.
-	assert.Greater(t, r.Finding(t, "alone-ratio"), 0.8, "alone, RWMutex is not faster than Mutex")
+	// The readers demo's RWMutex was 8 times faster; with reads of
+	// nanoseconds it is nowhere near (measured 0.78 to 1.0 on 2 cores; a
+	// wide margin, since a Mutex queue of 8 goroutines on a loaded machine
+	// can be slow).
+	assert.Greater(t, r.Finding(t, "short-read-ratio"), 0.25, "RWMutex is not 4 times faster with a tiny read")
+	// All writes: RWMutex.Lock and Unlock are the Mutex's plus one atomic
+	// add each. Measured 1.65 to 2.35 on 2 cores, alone and with 8
+	// goroutines; asserting 1.2 leaves a margin for a loaded machine.
+	assert.Greater(t, r.Finding(t, "writes-alone-ratio"), 1.2, "alone, all writes: RWMutex is slower than Mutex")
+	assert.Greater(t, r.Finding(t, "writes-8-ratio"), 1.2, "8 goroutines, all writes: RWMutex is slower than Mutex")
 }
 
 func TestRecursiveRLock(t *testing.T) {

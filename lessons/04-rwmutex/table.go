@@ -76,6 +76,7 @@ type Workload struct {
 var Workloads = []Workload{
 	{Name: "read-mostly", WriteEvery: 100, Span: Slots},
 	{Name: "write-heavy", WriteEvery: 2, Span: Slots},
+	{Name: "write-only", WriteEvery: 1, Span: Slots},
 }
 
 // Hammer runs ops operations of workload w on t, split across goroutines

@@ -86,5 +86,5 @@ func TestErrgroupLimitAndFirstErrorCancels(t *testing.T) {
 
 func TestLessonShape(t *testing.T) {
 	require.Len(t, semaphore.Lesson.Demos, 3)
-	assert.Contains(t, semaphore.Lesson.Text, "Coming from Python threads")
+	assert.Contains(t, semaphore.Lesson.Text, "Coming from Python")
 }

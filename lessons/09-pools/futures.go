@@ -43,9 +43,11 @@ func futures(ctx context.Context, s *lesson.Stage) error {
 		d    time.Duration
 	}{{"a.txt", 300 * time.Millisecond}, {"b.txt", 200 * time.Millisecond}, {"c.txt", 100 * time.Millisecond}}
 
-	// The callback: the classic teaching version's folder copier reported progress as
-	// each copy finished. It runs on the workers' goroutines, so the
-	// counter it shares needs a lock.
+	// The callback reports progress as each copy finishes. It runs on the
+	// workers' goroutines, so the counter it shares needs a lock. (A
+	// folder copier can avoid the shared counter altogether: workers send
+	// the names they copied on a channel and one goroutine counts, the
+	// way the classic Python copier's parent read a Manager().Queue().)
 	var (
 		mu     sync.Mutex
 		copied int

@@ -49,9 +49,10 @@ func readFrame(r io.Reader) ([]byte, error) {
 	return msg, nil
 }
 
-// naiveRead is the classic teaching version's reader: one Read, one message.
-func naiveRead(r io.Reader) (string, error) {
-	buf := make([]byte, 1024)
+// naiveRead is the classic teaching version's reader, recv(size): one
+// Read, one message.
+func naiveRead(r io.Reader, size int) (string, error) {
+	buf := make([]byte, size)
 	n, err := r.Read(buf)
 	return string(buf[:n]), err
 }
@@ -123,21 +124,44 @@ func testMessages() [][]byte {
 	}
 }
 
+// splitSize is the one message the split case writes in one Write, and
+// readBuf the naive reader's buffer: the message needs many Reads.
+const (
+	splitSize = 20_000
+	readBuf   = 1024
+)
+
 func framing(ctx context.Context, s *lesson.Stage) error {
 	reader := s.Lane("server")
+	writer := s.Lane("client")
 
-	s.Heading(`Glued: "hello" and "world" written back to back, one Read`)
+	s.Heading(`Glued: "hello" and "world", two Writes over loopback TCP, then one Read`)
 	client, server, err := tcpPair()
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(client) // as any buffered writer, or Nagle, or a busy network would
-	w.WriteString("hello")
-	w.WriteString("world")
-	if err := w.Flush(); err != nil {
+	// Go turns Nagle's algorithm off on every TCP connection (SetNoDelay
+	// is true by default): each Write below leaves at once, in a segment
+	// of its own. No buffered writer either: two Write calls, two sends.
+	written := make(chan error, 1)
+	go func() {
+		if _, err := client.Write([]byte("hello")); err != nil {
+			written <- err
+			return
+		}
+		writer.Printf(`Write #1: "hello"`)
+		_, err := client.Write([]byte("world"))
+		writer.Printf(`Write #2: "world"`)
+		written <- err
+	}()
+	// The server reads only after both Writes have returned and both
+	// segments sit in its receive queue: then one Read takes them all.
+	if err := errors.Join(<-written, waitQueued(server.(*net.TCPConn), len("helloworld"))); err != nil {
+		client.Close()
+		server.Close()
 		return err
 	}
-	glued, err := naiveRead(server)
+	glued, err := naiveRead(server, readBuf)
 	client.Close()
 	server.Close()
 	if err != nil {
@@ -145,25 +169,49 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	}
 	reader.Printf("Read #1: %q", glued)
 	s.Finding("naive-glued-bytes", float64(len(glued)), `bytes in the first Read (one "message")`)
+	s.Say("Two segments arrived; the kernel keeps one stream of bytes per connection, and a Read")
+	s.Say("takes whatever is queued, up to the buffer's size. The boundary between them is gone.")
 
-	s.Heading(`Split: "hello" arriving as "hel" and "lo", one Read per message`)
-	client, server = pipePair()
+	s.Heading("Split: one Write of %s bytes, read with a %s-byte buffer", lesson.Number(splitSize), lesson.Number(readBuf))
+	client, server, err = tcpPair()
+	if err != nil {
+		return err
+	}
 	go func() {
-		defer client.Close()
-		client.Write([]byte("hel"))
-		client.Write([]byte("lo"))
+		defer client.Close() // the server's last Read sees io.EOF
+		_, err := client.Write(bytes.Repeat([]byte("x"), splitSize))
+		writer.Printf("Write #1: %s bytes", lesson.Number(splitSize))
+		written <- err
 	}()
-	var pieces []string
+	var sizes []int
 	for {
-		piece, err := naiveRead(server)
-		if err != nil {
-			break // io.EOF: the writer closed its end
+		piece, err := naiveRead(server, readBuf)
+		if errors.Is(err, io.EOF) {
+			break // the writer closed its end
 		}
-		reader.Printf("Read #%d: %q", len(pieces)+1, piece)
-		pieces = append(pieces, piece)
+		if err != nil {
+			server.Close()
+			return errors.Join(err, <-written)
+		}
+		sizes = append(sizes, len(piece))
 	}
 	server.Close()
-	s.Finding("naive-split-messages", float64(len(pieces)), `"messages" read from one "hello"`)
+	if err := <-written; err != nil {
+		return err
+	}
+	if len(sizes) == 0 {
+		return errors.New("the split case read nothing")
+	}
+	got := 0
+	for _, n := range sizes {
+		got += n
+	}
+	reader.Printf("%d Reads, %s bytes in all; the first %d bytes, the last %d", len(sizes), lesson.Number(float64(got)), sizes[0], sizes[len(sizes)-1])
+	s.Finding("naive-split-reads", float64(len(sizes)), `Reads for one Write (one "message" each)`)
+	s.Finding("naive-split-bytes", float64(got), "bytes read in all")
+	s.Say("A Read returns at most the buffer's size, and at most what has arrived so far: the")
+	s.Say("network cuts a big Write into segments (about 1,460 bytes on Ethernet) that arrive at")
+	s.Say("their own pace. One Write is no promise of one Read.")
 	s.Warn("TCP carries a stream of bytes; message boundaries are not part of it.")
 
 	if err := s.Pause(ctx, "the fix: say how long each message is"); err != nil {
@@ -178,7 +226,7 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	writeDone := make(chan error, 1)
 	go func() {
 		defer client.Close()
-		w := bufio.NewWriterSize(client, 64<<10) // every frame in one go: coalesced
+		w := bufio.NewWriterSize(client, 64<<10) // the buffer glues every frame into one Write
 		for _, m := range want {
 			writeFrame(w, m)
 		}
@@ -189,7 +237,7 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	if err := errors.Join(<-writeDone, err); err != nil {
 		return err
 	}
-	reader.Printf("one Write for all, over TCP: %d of %d intact", okGlued, len(want))
+	reader.Printf("one bufio.Writer flush for all, over TCP: %d of %d intact", okGlued, len(want))
 	s.Finding("framed-coalesced-ok", float64(okGlued), fmt.Sprintf("of %d messages", len(want)))
 
 	client, server = pipePair()

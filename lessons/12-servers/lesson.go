@@ -53,10 +53,10 @@ var Lesson = lesson.Lesson{
 		{
 			Name:    "framing",
 			Title:   "Sticky packets: a byte stream has no messages",
-			Claim:   "a Read returns whatever bytes have arrived: two messages glued together or half of one; a 4-byte big-endian length and io.ReadFull recover every message exactly",
+			Claim:   "over loopback TCP, with Nagle off, two Writes that land before the reader reads come out of one Read, and one big Write takes many Reads; a 4-byte big-endian length and io.ReadFull recover every message exactly",
 			Run:     framing,
-			Predict: `the client sends "hello" then "world"; the server does one Read into a 1 KB buffer. What does it get?`,
-			Answer:  `"helloworld": TCP delivers bytes, not messages`,
+			Predict: `the client Writes "hello", then "world", before the server reads; the server does one Read into a 1 KB buffer. What does it get?`,
+			Answer:  `"helloworld": each Write left at once (Go turns Nagle off), but TCP delivers bytes, not messages, and one Read takes all that is queued`,
 		},
 	},
 	Exercises: []string{"chat"},

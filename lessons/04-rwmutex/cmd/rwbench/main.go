@@ -1,6 +1,7 @@
 // Rwbench measures sync.Mutex against sync.RWMutex on the same table, for
-// a read-mostly and a write-heavy workload and 1 to 64 goroutines, side by
-// side in one run, and prints a table with the ratio per row.
+// a read-mostly, a write-heavy and a write-only workload and 1 to 64
+// goroutines, side by side in one run, and prints a table with the ratio
+// per row.
 //
 // Usage:
 //
