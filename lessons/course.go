@@ -21,6 +21,7 @@ import (
 	once "github.com/conclab/conclab/lessons/10-once"
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
+	patterns "github.com/conclab/conclab/lessons/17-patterns"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -39,6 +40,7 @@ func All() []lesson.Lesson {
 		once.Lesson,
 		contexts.Lesson,
 		servers.Lesson,
+		patterns.Lesson,
 	}
 }
 
