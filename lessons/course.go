@@ -22,6 +22,7 @@ import (
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
 	patterns "github.com/conclab/conclab/lessons/17-patterns"
+	testcode "github.com/conclab/conclab/lessons/18-testing"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -41,6 +42,7 @@ func All() []lesson.Lesson {
 		contexts.Lesson,
 		servers.Lesson,
 		patterns.Lesson,
+		testcode.Lesson,
 	}
 }
 
