@@ -35,7 +35,8 @@ func pingPong(ctx context.Context, s *lesson.Stage) error {
 		producer.Printf("producing %d", n)
 		items <- n // blocks until the consumer takes it: the "yield"
 		producer.Sent("items")
-		producer.Printf("consumer says %s", <-replies)
+		reply := <-replies
+		producer.Printf("consumer says %s", reply)
 		rounds++
 	}
 	close(items)
