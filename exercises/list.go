@@ -17,4 +17,5 @@ var catalog = []Exercise{
 	httpserver,
 	crawler,
 	copier,
+	merge,
 }

@@ -23,6 +23,8 @@ import (
 	servers "github.com/conclab/conclab/lessons/12-servers"
 	httpserver "github.com/conclab/conclab/lessons/15-httpserver"
 	crawler "github.com/conclab/conclab/lessons/16-crawler"
+	patterns "github.com/conclab/conclab/lessons/17-patterns"
+	testcode "github.com/conclab/conclab/lessons/18-testing"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -43,6 +45,8 @@ func All() []lesson.Lesson {
 		servers.Lesson,
 		httpserver.Lesson,
 		crawler.Lesson,
+		patterns.Lesson,
+		testcode.Lesson,
 	}
 }
 

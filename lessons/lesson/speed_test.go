@@ -56,6 +56,11 @@ var notInABubble = map[string]string{
 	"once/locked-singleton":          "waits for a Mutex while its holder sleeps",
 	"once/once":                      "waits for a sync.Once while it sleeps",
 	"once/once-value":                "waits for a sync.Once while it sleeps",
+	"patterns/nil-channels":          "spins on a closed channel while its other input sleeps",
+	"patterns/starvation":            "spins inside the lock, timing itself with time.Since",
+	"patterns/publish":               "its readers spin while the writer sleeps",
+	"testing/flaky":                  "races a real 1 ms sleep against 0-2 ms of work: the race is the demo",
+	"testing/leaks":                  "goleak retries on its own, unscaled sleeps",
 }
 
 // TestSpeedStretchesEveryWait plays every demo that can run in this
