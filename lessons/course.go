@@ -21,6 +21,7 @@ import (
 	once "github.com/conclab/conclab/lessons/10-once"
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
+	processes "github.com/conclab/conclab/lessons/13-processes"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -39,6 +40,7 @@ func All() []lesson.Lesson {
 		once.Lesson,
 		contexts.Lesson,
 		servers.Lesson,
+		processes.Lesson,
 	}
 }
 
