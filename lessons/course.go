@@ -22,6 +22,7 @@ import (
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
 	processes "github.com/conclab/conclab/lessons/13-processes"
+	fileserver "github.com/conclab/conclab/lessons/14-fileserver"
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
@@ -41,6 +42,7 @@ func All() []lesson.Lesson {
 		contexts.Lesson,
 		servers.Lesson,
 		processes.Lesson,
+		fileserver.Lesson,
 	}
 }
 
