@@ -14,4 +14,5 @@ var catalog = []Exercise{
 	once,
 	pipeline,
 	chat,
+	fileserver,
 }
