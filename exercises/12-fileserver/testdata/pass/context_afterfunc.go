@@ -86,8 +86,16 @@ func (s *Server) Serve(ln net.Listener) error {
 		go func() {
 			defer s.wg.Done()
 			defer conn.Close()
-			stop := context.AfterFunc(s.ctx, func() { conn.Close() })
-			defer stop()
+			hungUp := make(chan struct{})
+			stop := context.AfterFunc(s.ctx, func() {
+				conn.Close()
+				close(hungUp)
+			})
+			defer func() {
+				if !stop() { // Close's cancel started the AfterFunc: let it finish
+					<-hungUp
+				}
+			}()
 			s.handle(conn)
 		}()
 	}
@@ -157,9 +165,7 @@ func (s *Server) Close() error {
 		s.ln.Close()
 	}
 	s.mu.Unlock()
-	s.wg.Wait()
-	// AfterFunc's goroutines may still be closing connections: they only
-	// close, and a closed conn closed again is harmless. Wait for none.
+	s.wg.Wait() // each connection's goroutine waited for its AfterFunc
 	return s.root.Close()
 }
 
