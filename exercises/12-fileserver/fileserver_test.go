@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"testing"
@@ -378,6 +379,17 @@ func TestTwentyClientsGetAndPutByteIdentical(t *testing.T) {
 	for i, n := range sizes {
 		require.NoError(t, os.WriteFile(filepath.Join(s.dir, fmt.Sprintf("given-%d", i)), random(uint64(100+i), n), 0o644))
 	}
+	// Open files now, with the network up and a client connected (the
+	// listener, the folder and both ends of this client's connection count
+	// too, and Close ends them all): after Close there must be no more.
+	// The garbage collector is off meanwhile: it would close a forgotten
+	// *os.File by itself, and hide the leak.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	warm, err := dial(s, key)
+	require.NoError(t, err)
+	before := openFiles()
+	warm.conn.Close()
+
 	const clients = 20
 	var authenticated sync.WaitGroup
 	authenticated.Add(clients)
@@ -418,11 +430,35 @@ func TestTwentyClientsGetAndPutByteIdentical(t *testing.T) {
 		}
 	}
 	require.Zero(t, failed, "lost %d of %d clients' transfers", failed, clients)
+	want := []string{"given-0", "given-1", "given-2"}
 	for i := range clients {
+		want = append(want, fmt.Sprintf("put-%d", i))
 		got, err := os.ReadFile(filepath.Join(s.dir, fmt.Sprintf("put-%d", i)))
 		require.NoError(t, err, "client %d's PUT is not in the folder", i)
 		assert.True(t, bytes.Equal(random(uint64(i), sizes[kind(i)]), got), "client %d's PUT is not byte-identical on disk", i)
 	}
+	entries, err := os.ReadDir(s.dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, want, names, "the folder holds the given files and the PUTs, and nothing left over from uploads")
+
+	s.close(t)
+	if after := openFiles(); before >= 0 {
+		assert.LessOrEqual(t, after, before, "files or connections left open after Close: %d before, %d after", before, after)
+	}
+}
+
+// openFiles counts this process's open file descriptors (Linux), or
+// returns -1 where it cannot tell.
+func openFiles() int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(entries)
 }
 
 // session is client i's work: GET a given file, PUT its own, GET it back.

@@ -23,7 +23,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -41,6 +40,7 @@ type Server struct {
 	ln     net.Listener
 	conns  map[net.Conn]bool
 	closed bool
+	done   chan struct{}  // closed by Close
 	wg     sync.WaitGroup // every connection's goroutine
 }
 
@@ -50,30 +50,29 @@ func New(dir string, key []byte) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{root: root, key: key, conns: map[net.Conn]bool{}}, nil
+	return &Server{root: root, key: key, conns: map[net.Conn]bool{}, done: make(chan struct{})}, nil
 }
 
 // Serve accepts connections on ln and serves each in its own goroutine,
 // until Close. It returns nil after Close, or the error that stopped it.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	s.ln = ln // Close closes it from now on, even if it already ran
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
 		ln.Close()
 		return nil
 	}
-	s.ln = ln
-	s.mu.Unlock()
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
-			s.mu.Lock()
-			closed := s.closed
-			s.mu.Unlock()
-			if closed {
+			select {
+			case <-s.done: // Close closed the listener
 				return nil
+			default:
+				return err
 			}
-			return err
 		}
 		s.mu.Lock()
 		if s.closed {
@@ -157,6 +156,7 @@ func (s *Server) Close() error {
 		return errors.New("already closed")
 	}
 	s.closed = true
+	close(s.done)
 	if s.ln != nil {
 		s.ln.Close()
 	}
@@ -272,8 +272,6 @@ func CopyBody(w io.Writer, r io.Reader, size int64, sum string) error {
 // place: hidden from LIST and GET.
 const uploadPrefix = ".upload-"
 
-var uploads atomic.Int64
-
 // refusal is the reply for an error of the root.
 func refusal(err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
@@ -345,7 +343,7 @@ func Put(rw io.ReadWriter, root *os.Root, req Header) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return Refuse(rw, refusal(err))
 	}
-	tmp := fmt.Sprintf("%s%d", uploadPrefix, uploads.Add(1))
+	tmp := uploadPrefix + hex.EncodeToString(NewNonce()[:8]) // random: no two PUTs share one
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return Refuse(rw, err.Error())

@@ -25,7 +25,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -274,8 +273,6 @@ func CopyBody(w io.Writer, r io.Reader, size int64, sum string) error {
 // place: hidden from LIST and GET.
 const uploadPrefix = ".upload-"
 
-var uploads atomic.Int64
-
 // refusal is the reply for an error of the root.
 func refusal(err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
@@ -347,7 +344,7 @@ func Put(rw io.ReadWriter, root *os.Root, req Header) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return Refuse(rw, refusal(err))
 	}
-	tmp := fmt.Sprintf("%s%d", uploadPrefix, uploads.Add(1))
+	tmp := uploadPrefix + hex.EncodeToString(NewNonce()[:8]) // random: no two PUTs share one
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return Refuse(rw, err.Error())
