@@ -14,6 +14,7 @@ var catalog = []Exercise{
 	once,
 	pipeline,
 	chat,
+	fileserver,
 	httpserver,
 	crawler,
 	copier,

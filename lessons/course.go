@@ -21,6 +21,8 @@ import (
 	once "github.com/conclab/conclab/lessons/10-once"
 	contexts "github.com/conclab/conclab/lessons/11-context"
 	servers "github.com/conclab/conclab/lessons/12-servers"
+	processes "github.com/conclab/conclab/lessons/13-processes"
+	fileserver "github.com/conclab/conclab/lessons/14-fileserver"
 	httpserver "github.com/conclab/conclab/lessons/15-httpserver"
 	crawler "github.com/conclab/conclab/lessons/16-crawler"
 	patterns "github.com/conclab/conclab/lessons/17-patterns"
@@ -43,6 +45,8 @@ func All() []lesson.Lesson {
 		once.Lesson,
 		contexts.Lesson,
 		servers.Lesson,
+		processes.Lesson,
+		fileserver.Lesson,
 		httpserver.Lesson,
 		crawler.Lesson,
 		patterns.Lesson,

@@ -267,7 +267,7 @@ func selectMenu(color bool, label string, items []string, cursor, width, height 
 	sel := promptui.Select{
 		Label:     ellipsize(label, usable(width)-4),
 		Items:     fitted,
-		Size:      max(1, min(len(items), 14, height-3)),
+		Size:      max(1, min(len(items), 20, height-3)), // 20: all 18 lessons and the first exercise in 24 rows
 		CursorPos: cursor,
 	}
 	if !color {

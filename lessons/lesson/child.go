@@ -154,14 +154,7 @@ func (s *Stage) childOnce(ctx context.Context, spec ChildSpec, exe string) (*Chi
 	report.Close()
 	defer os.Remove(report.Name())
 
-	cmd := s.opts.Spawn.Command(ctx, exe)
-	cmd.Env = append(os.Environ(),
-		ChildEnv+"="+s.opts.Lesson+"/"+spec.Name,
-		ChildReportEnv+"="+report.Name(),
-		ChildSpeedEnv+"="+strconv.FormatFloat(s.opts.Speed, 'g', -1, 64),
-		"GOTRACEBACK=all",
-		childGORACE(spec.Race),
-	)
+	cmd := s.childCmd(ctx, exe, spec.Name, report.Name(), spec.Race)
 	cmd.Env = append(cmd.Env, spec.Env...)
 	begin := s.Since()
 	res, err := s.supervise(ctx, cmd, spec)
@@ -171,6 +164,39 @@ func (s *Stage) childOnce(ctx context.Context, spec ChildSpec, exe string) (*Chi
 	res.Report = readReport(report.Name())
 	s.absorb(res.Report, begin)
 	return res, nil
+}
+
+// childCmd is the command that runs entry point name of the stage's
+// lesson: exe re-executed with the child environment. report is the file
+// its stage streams its records to, "" for none.
+func (s *Stage) childCmd(ctx context.Context, exe, name, report string, race bool) *exec.Cmd {
+	cmd := s.opts.Spawn.Command(ctx, exe)
+	cmd.Env = append(os.Environ(),
+		ChildEnv+"="+s.opts.Lesson+"/"+name,
+		ChildReportEnv+"="+report, // a grandchild must not write to its parent's report
+		ChildSpeedEnv+"="+strconv.FormatFloat(s.opts.Speed, 'g', -1, 64),
+		"GOTRACEBACK=all",
+		childGORACE(race),
+	)
+	return cmd
+}
+
+// Command returns an unstarted command that runs entry point name (a Demo
+// or Child of the stage's lesson) in a child process, as Child does, for a
+// demo about processes themselves: it calls os/exec's Start, Wait, pipes
+// and signals on it in plain sight. Nothing supervises it: the caller
+// starts it, bounds it (ctx kills it, as with exec.CommandContext) and
+// waits for it. Its stage records nothing to this one; the child talks
+// through its standard output, its exit code and the pipes the caller
+// gives it. A child can call Command too, for a grandchild.
+func (s *Stage) Command(ctx context.Context, name string) (*exec.Cmd, error) {
+	exe, err := s.childExe(false)
+	if err != nil {
+		return nil, err
+	}
+	cmd := s.childCmd(ctx, exe, name, "", false)
+	cmd.WaitDelay = s.Limit(3 * time.Second) // a grandchild holding a pipe open cannot stall Wait for ever
+	return cmd, nil
 }
 
 // supervise runs cmd in its own process group, showing its standard

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -367,4 +368,23 @@ func TestLanesAreSafeForConcurrentUse(t *testing.T) {
 func firstLines(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+func TestCommandIsAnUnstartedChildTheCallerRuns(t *testing.T) {
+	var out bytes.Buffer
+	s := newStage(&out)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd, err := s.Command(ctx, "hello")
+	require.NoError(t, err)
+	got, err := cmd.Output()
+	require.NoError(t, err)
+	assert.Equal(t, "hello\n", string(got), "the child's output is the caller's to read")
+	assert.Empty(t, out.String(), "nothing reaches the parent's stage by itself")
+
+	cmd, err = s.Command(ctx, "fails")
+	require.NoError(t, err)
+	var exitErr *exec.ExitError
+	require.ErrorAs(t, cmd.Run(), &exitErr)
+	assert.Equal(t, 1, exitErr.ExitCode())
 }

@@ -74,14 +74,14 @@ var notInABubble = map[string]string{
 //
 // Left out: demos in a child process (their watchdog is
 // TestChildWatchdogIsStretchedAtSlowSpeed's), racy ones (how often the
-// lost-update demo retries depends on the race), the network server
-// lesson (a bubble's clock stands still while a goroutine waits on a
+// lost-update demo retries depends on the race), the network lessons
+// (servers, fileserver: a bubble's clock stands still while a goroutine waits on a
 // socket), demos that build programs with the go command, and
 // notInABubble.
 func TestSpeedStretchesEveryWait(t *testing.T) {
 	t.Setenv("PATH", "") // no go command: demos that build a program say so instead
 	for _, l := range lessons.All() {
-		if l.Slug == "servers" {
+		if l.Slug == "servers" || l.Slug == "fileserver" { // network lessons
 			continue
 		}
 		for _, d := range l.Demos {
