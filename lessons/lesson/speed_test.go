@@ -63,6 +63,15 @@ var notInABubble = map[string]string{
 	"testing/leaks":                  "goleak retries on its own, unscaled sleeps",
 }
 
+// networkLessons serve and dial real sockets: a bubble's clock stands
+// still while a goroutine waits on one, so their demos would never end.
+var networkLessons = map[string]bool{
+	"servers":    true,
+	"fileserver": true,
+	"httpserver": true,
+	"crawler":    true,
+}
+
 // TestSpeedStretchesEveryWait plays every demo that can run in this
 // process on synctest's fake clock, at speed 1 and at speed 0.25: at 0.25
 // every sleep, tick, deadline and watchdog lasts four times as long, so
@@ -75,13 +84,12 @@ var notInABubble = map[string]string{
 // Left out: demos in a child process (their watchdog is
 // TestChildWatchdogIsStretchedAtSlowSpeed's), racy ones (how often the
 // lost-update demo retries depends on the race), the network lessons
-// (servers, fileserver: a bubble's clock stands still while a goroutine waits on a
-// socket), demos that build programs with the go command, and
+// (networkLessons), demos that build programs with the go command, and
 // notInABubble.
 func TestSpeedStretchesEveryWait(t *testing.T) {
 	t.Setenv("PATH", "") // no go command: demos that build a program say so instead
 	for _, l := range lessons.All() {
-		if l.Slug == "servers" || l.Slug == "fileserver" { // network lessons
+		if networkLessons[l.Slug] {
 			continue
 		}
 		for _, d := range l.Demos {
