@@ -171,6 +171,41 @@ func TestClearRearms(t *testing.T) {
 	})
 }
 
+// TestClearOnAClearEventKeepsItsWaiters: Clear on an event that is not set
+// does nothing, also for the goroutines already waiting on it. A Clear
+// that re-arms unconditionally (a fresh channel, a fresh generation)
+// strands them: the next Set releases only later waiters.
+func TestClearOnAClearEventKeepsItsWaiters(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const waiters = 10
+		e := event.New()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		results := startWaiters(ctx, e, waiters)
+		synctest.Wait() // all of them blocked in Wait
+
+		e.Clear()
+		e.Clear()
+		require.False(t, e.IsSet(), "Clear on a clear event must leave it clear")
+		synctest.Wait()
+		require.Empty(t, results, "Clear on a clear event released %d waiters; it must do nothing", len(results))
+
+		e.Set()
+		synctest.Wait()
+		released := len(results)
+		assert.Equal(t, waiters, released,
+			"waiters blocked before a Clear on a clear event: Set released only %d of %d; "+
+				"Clear on a clear event must do nothing (not re-arm under the waiters)", released, waiters)
+		for range released {
+			assert.NoError(t, (<-results).err)
+		}
+		cancel()
+		for range waiters - released {
+			<-results // the stranded ones, if any, return on the cancel
+		}
+	})
+}
+
 // TestConcurrentUse runs every method at once from many goroutines, in real
 // time, for the race detector to watch.
 func TestConcurrentUse(t *testing.T) {

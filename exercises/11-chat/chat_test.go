@@ -270,14 +270,15 @@ func TestLeaveAndDisconnectAnnounced(t *testing.T) {
 	ben2.expect("ann: welcome back")
 }
 
-// TestSlowClientDoesNotStallOthers: a member that never reads must not hold
-// up the others. The server either drops it (announced as "* slow left") or
-// keeps it; either way fast members get everything, quickly.
+// TestSlowClientDoesNotStallOthers: a member that reads too slowly must not
+// hold up the others. The server drops it (announced as "* slow left") once
+// its outbox is full; the fast members get everything, quickly.
 func TestSlowClientDoesNotStallOthers(t *testing.T) {
 	// Enough data to fill the kernel's buffers between the server and the
 	// slow client, whatever their size, so that a server writing to it
 	// directly does block.
 	messages := (sendBufferMax()*3/2 + 1<<20) / 1000
+	const flood = 70_000
 	srv := start(t)
 	slow := dial(t, srv, "slow")
 	if tcp, ok := slow.conn.(*net.TCPConn); ok {
@@ -285,7 +286,39 @@ func TestSlowClientDoesNotStallOthers(t *testing.T) {
 	}
 	require.NoError(t, slow.send("JOIN slow"))
 	require.True(t, slow.expect("OK"))
-	// slow never reads again.
+	// slow reads a trickle from now on: 4 KB every 50 ms, read as it
+	// comes through its small window. Its connection never stops
+	// accepting data for long, so no write deadline fires; only a server
+	// that drops a member whose outbox is full gets rid of it. A server
+	// that waits for room in the outbox instead waits at the trickle's
+	// pace (80 KB/s, with at least a megabyte of payload and as much of
+	// short lines to pass beyond any outbox: over 20 s), and so does
+	// everybody.
+	stopTrickle := make(chan struct{})
+	trickled := make(chan struct{})
+	go func() {
+		defer close(trickled)
+		buf := make([]byte, 4<<10)
+		for {
+			select {
+			case <-stopTrickle:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			slow.conn.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+			for n := 0; n < 4<<10; {
+				k, err := slow.r.Read(buf)
+				n += k
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					break
+				}
+				if err != nil {
+					return // dropped: the server closed it
+				}
+			}
+		}
+	}()
+	defer func() { close(stopTrickle); <-trickled }()
 	talker := join(t, srv, "talker")
 	listener := join(t, srv, "listener")
 	talker.expect("* listener joined")
@@ -297,17 +330,25 @@ func TestSlowClientDoesNotStallOthers(t *testing.T) {
 				return // the test is over
 			}
 		}
+		// Then more short lines than any outbox may hold (the statement
+		// caps it at 65,536): a server that waits for a full outbox
+		// instead of dropping its member is stuck here, with everybody.
+		for n := range flood {
+			if talker.send(fmt.Sprintf("MSG s%d", n)) != nil {
+				return
+			}
+		}
 		talker.send("MSG done")
 	}()
 
-	deadline := time.Now().Add(6 * time.Second)
+	deadline := time.Now().Add(8 * time.Second)
 	listener.conn.SetReadDeadline(deadline)
-	got := 0
+	got, dropped := 0, false
 	for {
 		line, err := listener.r.ReadString('\n')
 		if err != nil {
-			t.Errorf("listener received %d of %d messages within 6s while another member was not reading: "+
-				"one slow client must not stall the others (%v)", got, messages, err)
+			t.Errorf("listener received %d of %d messages within 8s while another member read only a trickle: "+
+				"one slow client must not stall the others (%v)", got, messages+flood, err)
 			return
 		}
 		line = strings.TrimRight(line, "\r\n")
@@ -315,14 +356,21 @@ func TestSlowClientDoesNotStallOthers(t *testing.T) {
 			break
 		}
 		if line == "* slow left" {
-			continue // the server dropped the slow client: allowed
+			dropped = true
+			continue
 		}
-		if !assert.Equal(t, fmt.Sprintf("talker: %d %s", got, payload), line, "listener: message %d", got) {
+		want := fmt.Sprintf("talker: %d %s", got, payload)
+		if got >= messages {
+			want = fmt.Sprintf("talker: s%d", got-messages)
+		}
+		if !assert.Equal(t, want, line, "listener: message %d", got) {
 			return
 		}
 		got++
 	}
-	assert.Equal(t, messages, got, "listener received %d of %d messages", got, messages)
+	assert.Equal(t, messages+flood, got, "listener received %d of %d messages", got, messages+flood)
+	assert.True(t, dropped, "slow read only a trickle while %d lines were broadcast, more than an outbox may hold: "+
+		"it must be dropped and announced as \"* slow left\"", messages+flood)
 }
 
 // sendBufferMax is the most a TCP socket may buffer for sending on this

@@ -1,5 +1,5 @@
 // want: deadlock
-// A full outbox blocks the broadcast, under the hub lock, instead of dropping the member that does not read: once a silent member's outbox fills, nobody hears anything.
+// A full outbox blocks the broadcast, under the hub lock, instead of dropping the member that reads too slowly (its generous write timeout never fires while it reads): once its outbox fills, everybody hears at its pace.
 package chat
 
 import (
@@ -18,8 +18,9 @@ const (
 	outboxSize = 1 << 14
 	// writeTimeout bounds each write: a client that accepts nothing for
 	// that long is disconnected, and cannot keep its writer goroutine (or
-	// Shutdown) waiting forever.
-	writeTimeout = 2 * time.Second
+	// Shutdown) waiting forever. A client that reads, however slowly, is
+	// never cut off.
+	writeTimeout = 30 * time.Second
 )
 
 // Server is a chat hub listening on a TCP address. Create it with Listen.
