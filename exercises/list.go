@@ -18,4 +18,5 @@ var catalog = []Exercise{
 	crawler,
 	copier,
 	merge,
+	indexerCheck,
 }
