@@ -42,7 +42,7 @@ var delays = []time.Duration{
 	300 * time.Microsecond,
 	3*time.Millisecond + 7*time.Microsecond,
 	30*time.Millisecond + 70*time.Microsecond,
-	170 * time.Millisecond,
+	170*time.Millisecond + 30*time.Microsecond,
 	450*time.Millisecond + 3*time.Microsecond,
 }
 
