@@ -72,8 +72,11 @@ func (e Exercise) PointsFor(test string) int {
 // graded tests and the wrong-solution fixtures. The fixtures are named by
 // file (testdata/wrong/*.go) rather than by folder, because a folder pattern
 // breaks the build while someone's new exercise still has an empty testdata.
+// An exercise may hold packages of its own in folders beside its stub (the
+// component that exercise 17's check tests, in 17-indexer-check/indexer):
+// canonical code that the learner's code imports but cannot edit.
 //
-//go:embed README.md */README.md */*.go */testdata/wrong/*.go
+//go:embed README.md */README.md */*.go */testdata/wrong/*.go [0-9][0-9]-*/*/*.go
 var Canonical embed.FS
 
 // Folder returns the canonical files of e, rooted at its folder.

@@ -19,4 +19,5 @@ var catalog = []Exercise{
 	crawler,
 	copier,
 	merge,
+	indexerCheck,
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -69,19 +68,28 @@ func initWorkspace(app *App, dir string) error {
 	}
 	n := 0
 	for _, ex := range exercises.All() {
-		entries, err := fs.ReadDir(exercises.Canonical, ex.Dir())
-		if err != nil {
-			return fmt.Errorf("exercise %s: %w", ex.ID(), err)
-		}
-		for _, e := range entries {
-			if e.IsDir() { // testdata: the self-check's, not the learner's
-				continue
-			}
-			b, err := fs.ReadFile(exercises.Canonical, path.Join(ex.Dir(), e.Name()))
+		// Every file of the exercise's folder, and of the packages in
+		// folders beside its stub (exercise 17's indexer), which its
+		// code imports; not testdata, the self-check's.
+		err := fs.WalkDir(exercises.Canonical, ex.Dir(), func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			files[filepath.Join("exercises", ex.Dir(), e.Name())] = b
+			if e.IsDir() {
+				if e.Name() == "testdata" {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			b, err := fs.ReadFile(exercises.Canonical, p)
+			if err != nil {
+				return err
+			}
+			files[filepath.Join("exercises", filepath.FromSlash(p))] = b
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("exercise %s: %w", ex.ID(), err)
 		}
 		n++
 	}

@@ -54,4 +54,5 @@ var Lesson = lesson.Lesson{
 			Run:   leaks,
 		},
 	},
+	Exercises: []string{"indexer-check"},
 }

@@ -1,0 +1,26 @@
+// want: fail
+// Waits for the hook but never asks Has: it passes an indexer that reports documents it has not stored.
+package check
+
+import (
+	"testing"
+	"time"
+
+	"github.com/conclab/conclab/exercises/17-indexer-check/indexer"
+)
+
+func CheckIndexer(t testing.TB, newIndexer func(onIndexed func(doc string)) *indexer.Indexer) {
+	indexed := make(chan struct{})
+	ix := newIndexer(func(doc string) {
+		if doc == "report.pdf" {
+			close(indexed)
+		}
+	})
+	defer ix.Close()
+	ix.Add("report.pdf")
+	select {
+	case <-indexed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("report.pdf was not indexed within 10 s")
+	}
+}
