@@ -15,7 +15,7 @@ import (
 )
 
 // Formats are the names accepted by Write.
-var Formats = []string{"text", "json", "junit", "github"}
+var Formats = []string{"text", "json", "junit", "github", "classroom"}
 
 // Options adjust the text format.
 type Options struct {
@@ -50,6 +50,8 @@ func Write(w io.Writer, format string, res *grade.Result, opts Options) error {
 		return JUnit(w, res)
 	case "github":
 		return GitHub(w, res)
+	case "classroom":
+		return Classroom(w, res)
 	}
 	return fmt.Errorf("unknown format %q; valid: %s", format, strings.Join(Formats, ", "))
 }
