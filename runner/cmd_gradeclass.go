@@ -213,4 +213,3 @@ func classroomOutput(app *App, res *grade.Result) error {
 	}
 	return werr
 }
-
