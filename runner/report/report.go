@@ -216,8 +216,11 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
+	Name      string `xml:"name,attr"`
+	Classname string `xml:"classname,attr"`
+	// File is the learner's file (GitLab and the GitHub test reporters
+	// link the case to it).
+	File      string        `xml:"file,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
@@ -239,14 +242,17 @@ func JUnit(w io.Writer, res *grade.Result) error {
 	for _, e := range res.Exercises {
 		s := junitSuite{Name: fmt.Sprintf("%02d-%s", e.Number, e.Slug), Time: secs(e.Duration)}
 		details := explanation(e)
+		file := LearnerFile(e)
 		for _, t := range e.Tests {
-			c := junitCase{Name: t.Name, Classname: s.Name, Time: secs(t.Duration)}
+			c := junitCase{Name: t.Name, Classname: s.Name, File: file, Time: secs(t.Duration)}
 			switch {
 			case e.Verdict == grade.BuildError || e.Verdict == grade.VetError:
-				c.Error = &junitFailure{Message: e.Message, Type: string(e.Verdict), Text: details}
+				// The message is an attribute, shown on one line: the
+				// whole text is the element's body.
+				c.Error = &junitFailure{Message: oneLine(e.Message), Type: string(e.Verdict), Text: junitBody(e.Message, details)}
 				s.Errors++
 			case t.Verdict != grade.Pass:
-				c.Failure = &junitFailure{Message: t.Message, Type: string(t.Verdict), Text: details}
+				c.Failure = &junitFailure{Message: oneLine(t.Message), Type: string(t.Verdict), Text: junitBody(t.Message, details)}
 				c.SystemOut = clean(t.Output)
 				s.Failures++
 			}
@@ -255,9 +261,9 @@ func JUnit(w io.Writer, res *grade.Result) error {
 		if len(e.Tests) == 0 || e.Verdict != grade.Pass && s.Failures+s.Errors == 0 {
 			// The exercise failed outside any test (a leak found after
 			// them, an early exit): report it as a case of its own.
-			c := junitCase{Name: "(package)", Classname: s.Name, Time: secs(e.Duration)}
+			c := junitCase{Name: "(package)", Classname: s.Name, File: file, Time: secs(e.Duration)}
 			if e.Verdict != grade.Pass {
-				c.Failure = &junitFailure{Message: e.Message, Type: string(e.Verdict), Text: details}
+				c.Failure = &junitFailure{Message: oneLine(e.Message), Type: string(e.Verdict), Text: junitBody(e.Message, details)}
 				s.Failures++
 			}
 			s.Cases = append(s.Cases, c)
@@ -281,6 +287,16 @@ func JUnit(w io.Writer, res *grade.Result) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitBody is a failure's text: its message when that is more than the
+// one line the attribute carries (or there is nothing else to say), then
+// the explanation.
+func junitBody(msg, details string) string {
+	if strings.Contains(strings.TrimSpace(msg), "\n") || details == "" {
+		return clean(strings.TrimSpace(msg)) + "\n" + details
+	}
+	return details
 }
 
 func explanation(e *grade.ExerciseResult) string {
