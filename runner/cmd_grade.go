@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -32,6 +33,7 @@ func init() {
 			deadline := fs.Duration("deadline", 15*time.Minute, "give up on the whole run (with --class: on each submission) after this long")
 			verbose := fs.Bool("v", false, "text format: show go test's output for each failure")
 			class := classFlags(fs)
+			from := fs.String("from", "", "grade nothing: write this JSON report (grade --format json) in --format")
 			return func(ctx context.Context, app *App, args []string) error {
 				if len(args) > 0 {
 					return Usagef("grade takes no arguments (use --only %s)", strings.Join(args, ","))
@@ -44,6 +46,11 @@ func init() {
 				}
 				if !slices.Contains(report.Formats, *format) {
 					return Usagef("unknown format %q; valid: %s", *format, strings.Join(report.Formats, ", "))
+				}
+				if *from != "" {
+					// One grading, several reports (CI: JUnit, a summary,
+					// annotations), without grading again.
+					return rewriteReport(app, *from, *format, *out)
 				}
 				exs, err := selectExercises(*only)
 				if err != nil {
@@ -92,6 +99,35 @@ func init() {
 			}
 		},
 	})
+}
+
+// rewriteReport writes the JSON report in path in format (to out, or
+// standard output). It exits 0 when the report was written: the grading
+// step's exit code already said whether the submission passed.
+func rewriteReport(app *App, path, format, out string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Usagef("no report %s", path)
+	}
+	var res grade.Result
+	if err := json.Unmarshal(raw, &res); err != nil || res.Version != grade.ReportVersion {
+		return Usagef("%s is not a conclab JSON report of version %d", path, grade.ReportVersion)
+	}
+	w := app.Stdout
+	var f *os.File
+	if out != "" {
+		if f, err = os.Create(out); err != nil {
+			return Usagef("cannot write the report: %v", err)
+		}
+		w = f
+	}
+	werr := report.Write(w, format, &res, report.Options{Theme: app.Theme})
+	if f != nil {
+		if err := f.Close(); werr == nil {
+			werr = err
+		}
+	}
+	return werr
 }
 
 // selectExercises resolves --only's comma-separated names; empty means

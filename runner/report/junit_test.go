@@ -143,3 +143,47 @@ func TestClassroomDecodes(t *testing.T) {
 	assert.Equal(t, "error", tests[4].(map[string]any)["status"], "a build error is an error")
 	assert.Equal(t, "04-transfer", tests[5].(map[string]any)["name"])
 }
+
+// TestGitHubAtMostTenAnnotations: with more failures than GitHub shows,
+// the learner's lines come first and one last annotation names the rest.
+func TestGitHubAtMostTenAnnotations(t *testing.T) {
+	res := &grade.Result{Version: grade.ReportVersion}
+	for n := 1; n <= 6; n++ {
+		// Odd exercises fail without a location, even ones at 3 lines.
+		e := &grade.ExerciseResult{Number: n, Slug: "ex" + strconv.Itoa(n), Verdict: grade.Fail, Message: "failed"}
+		if n%2 == 0 {
+			for l := 1; l <= 3; l++ {
+				e.Locations = append(e.Locations, grade.Location{File: "exercises/x.go", Line: 10*n + l, What: "here"})
+			}
+		}
+		res.Exercises = append(res.Exercises, e)
+	}
+	var b bytes.Buffer
+	require.NoError(t, report.GitHub(&b, res))
+	var errs []string
+	for l := range strings.SplitSeq(b.String(), "\n") {
+		if strings.HasPrefix(l, "::error") {
+			errs = append(errs, l)
+		}
+	}
+	require.Len(t, errs, report.MaxAnnotations, b.String())
+	for _, l := range errs[:9] {
+		assert.True(t, strings.HasPrefix(l, "::error file=exercises/x.go,line="), "the learner's lines first: %s", l)
+	}
+	last := errs[9]
+	assert.Contains(t, last, "title=3 more failures::")
+	assert.Contains(t, last, "exercise 1 ex1")
+	assert.Contains(t, last, "exercise 5 ex5")
+}
+
+func TestMarkdownTable(t *testing.T) {
+	var b bytes.Buffer
+	res := mixedResult()
+	res.Exercises[1].Message = "a | pipe <b>"
+	require.NoError(t, report.Markdown(&b, res))
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	assert.Equal(t, "### conclab: 4/20 points", lines[0])
+	require.Len(t, lines, 2+2+4)
+	assert.Equal(t, "| 1 counter | ✅ pass | 4/4 |  |", lines[4])
+	assert.Equal(t, `| 2 ledger | ❌ race | 0/6 | exercises/02-ledger/ledger.go:21 a \| pipe &lt;b&gt; |`, lines[5])
+}

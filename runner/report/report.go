@@ -15,7 +15,7 @@ import (
 )
 
 // Formats are the names accepted by Write.
-var Formats = []string{"text", "json", "junit", "github", "classroom"}
+var Formats = []string{"text", "json", "junit", "github", "markdown", "classroom"}
 
 // Options adjust the text format.
 type Options struct {
@@ -50,6 +50,8 @@ func Write(w io.Writer, format string, res *grade.Result, opts Options) error {
 		return JUnit(w, res)
 	case "github":
 		return GitHub(w, res)
+	case "markdown":
+		return Markdown(w, res)
 	case "classroom":
 		return Classroom(w, res)
 	}
@@ -330,20 +332,30 @@ func clean(s string) string {
 
 func secs(s float64) string { return fmt.Sprintf("%.3f", s) }
 
+// MaxAnnotations is how many error annotations GitHub shows for one step
+// (it drops the rest).
+const MaxAnnotations = 10
+
 // GitHub writes GitHub Actions workflow commands: an ::error annotation
 // on each of the learner's lines that a failure points at, and one per
 // failed exercise without a location, so the failure shows on the pull
-// request's diff.
+// request's diff. GitHub shows at most MaxAnnotations per step: the
+// learner's lines come first, and when there are more, the last shown is
+// one annotation naming what was left out.
 func GitHub(w io.Writer, res *grade.Result) error {
 	res = sanitized(res)
-	var b strings.Builder
+	type annotation struct {
+		file, title, msg string
+		line             int
+	}
+	var located, bare []annotation
 	for _, e := range res.Exercises {
 		if e.Verdict == grade.Pass {
 			continue
 		}
 		title := fmt.Sprintf("exercise %d %s: %s", e.Number, e.Slug, e.Verdict)
 		if len(e.Locations) == 0 {
-			fmt.Fprintf(&b, "::error title=%s::%s\n", escapeProp(title), escapeData(e.Message))
+			bare = append(bare, annotation{title: title, msg: e.Message})
 			continue
 		}
 		for _, l := range e.Locations {
@@ -351,12 +363,64 @@ func GitHub(w io.Writer, res *grade.Result) error {
 			if e.Message != "" {
 				msg += "\n" + e.Message
 			}
-			fmt.Fprintf(&b, "::error file=%s,line=%d,title=%s::%s\n", escapeProp(l.File), l.Line, escapeProp(title), escapeData(msg))
+			located = append(located, annotation{file: l.File, line: l.Line, title: title, msg: msg})
 		}
+	}
+	all := append(located, bare...)
+	if len(all) > MaxAnnotations {
+		rest := all[MaxAnnotations-1:]
+		var names []string
+		for _, a := range rest {
+			if a.file != "" {
+				names = append(names, fmt.Sprintf("%s:%d (%s)", a.file, a.line, a.title))
+			} else {
+				names = append(names, a.title)
+			}
+		}
+		all = append(all[:MaxAnnotations-1:MaxAnnotations-1], annotation{
+			title: fmt.Sprintf("%d more failures", len(rest)),
+			msg:   "GitHub shows 10 annotations a step; the others: " + strings.Join(names, "; "),
+		})
+	}
+	var b strings.Builder
+	for _, a := range all {
+		if a.file == "" {
+			fmt.Fprintf(&b, "::error title=%s::%s\n", escapeProp(a.title), escapeData(a.msg))
+			continue
+		}
+		fmt.Fprintf(&b, "::error file=%s,line=%d,title=%s::%s\n", escapeProp(a.file), a.line, escapeProp(a.title), escapeData(a.msg))
 	}
 	fmt.Fprintf(&b, "conclab: %d/%d points\n", res.Points, res.MaxPoints)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Markdown writes res as a Markdown table, a row per exercise (verdict,
+// points, what failed), for a CI job's summary page
+// ($GITHUB_STEP_SUMMARY).
+func Markdown(w io.Writer, res *grade.Result) error {
+	res = sanitized(res)
+	var b strings.Builder
+	fmt.Fprintf(&b, "### conclab: %d/%d points\n\n| exercise | verdict | points | what went wrong |\n|---|---|---:|---|\n", res.Points, res.MaxPoints)
+	for _, e := range res.Exercises {
+		mark := "✅ pass"
+		what := ""
+		if e.Verdict != grade.Pass {
+			mark = "❌ " + string(e.Verdict)
+			what = oneLine(e.Message)
+			if len(e.Locations) > 0 {
+				what = fmt.Sprintf("%s:%d %s", e.Locations[0].File, e.Locations[0].Line, what)
+			}
+		}
+		fmt.Fprintf(&b, "| %d %s | %s | %d/%d | %s |\n", e.Number, e.Slug, mark, e.Points, e.MaxPoints, cellMD(what))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cellMD keeps text inside its table cell: no pipe, no HTML.
+func cellMD(s string) string {
+	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
 }
 
 // escapeData and escapeProp follow the workflow commands' escaping, so a
