@@ -63,7 +63,10 @@ func counterKinds(t *testing.T) []kind {
 		{"empty", false, func(*testing.T, string) {}},
 		{"missing", false, file("README.md", []byte("I did not do it\n"))},
 	}
-	for _, w := range []string{"unlocked_value.go", "forgot_unlock.go", "load_then_store.go", "lock_twice.go"} {
+	// Wrong solutions whose verdict and points are the same on every run:
+	// one that only loses updates (load_then_store.go) fails a varying
+	// number of tests, so its points differ from one grading to the next.
+	for _, w := range []string{"unlocked_value.go", "lock_twice.go"} {
 		kinds = append(kinds, kind{"wrong " + w, true, file(target, canon("testdata/wrong/"+w))})
 	}
 	return kinds
@@ -131,7 +134,9 @@ func TestGradeClass(t *testing.T) {
 		assert.Equal(t, w.Points, g.Points, "%s (%s): points", e.Folder, kinds[k].name)
 		assert.Equal(t, w.MaxPoints, g.MaxPoints, "%s (%s): max points", e.Folder, kinds[k].name)
 		if w.Verdict == grade.NotSubmitted || w.Verdict == grade.Policy {
-			assert.Equal(t, w.Message, g.Message, "%s (%s): message", e.Folder, kinds[k].name)
+			// The same words, about the student's own folder.
+			msg := regexp.MustCompile(`in /\S+: `).ReplaceAllString(w.Message, "in DIR: ")
+			assert.Equal(t, msg, regexp.MustCompile(`in /\S+: `).ReplaceAllString(g.Message, "in DIR: "), "%s (%s): message", e.Folder, kinds[k].name)
 		}
 		if kinds[k].name == "solution" {
 			assert.Equal(t, grade.Pass, g.Verdict, e.Folder)
