@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/conclab/conclab/exercises"
+	"github.com/conclab/conclab/runner"
 	"github.com/conclab/conclab/runner/grade"
 	"github.com/conclab/conclab/runner/gradebook"
 )
@@ -239,4 +241,31 @@ func TestGradeClassShardsMerge(t *testing.T) {
 		assert.Equal(t, 2, code, "conclab %s: %s", strings.Join(tc, " "), stderr)
 		assert.Equal(t, 1, strings.Count(stderr, "\n"), "conclab %s: one line: %q", strings.Join(tc, " "), stderr)
 	}
+}
+
+// TestGradeClassTerminalProgress: on a terminal the progress is one line,
+// rewritten: graded/total, elapsed and remaining, who is being graded.
+func TestGradeClassTerminalProgress(t *testing.T) {
+	var cheap []kind
+	for _, k := range counterKinds(t) {
+		if !k.build {
+			cheap = append(cheap, k)
+		}
+	}
+	classDir := t.TempDir()
+	for i := range 3 {
+		dir := filepath.Join(classDir, fmt.Sprintf("s%d", i))
+		require.NoError(t, os.Mkdir(dir, 0o755))
+		cheap[i%len(cheap)].make(t, dir)
+	}
+	var out, errOut bytes.Buffer
+	app := &runner.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, StdoutTTY: true, Width: 100,
+		Getenv: func(string) string { return "" }, StatePath: filepath.Join(t.TempDir(), "progress.json")}
+	code := runner.Main(context.Background(), []string{"grade", "--class", classDir, "--only", "1", "--jobs", "1", "--out", filepath.Join(t.TempDir(), "g.csv")}, app)
+	require.Equal(t, 0, code, errOut.String())
+	s := out.String()
+	assert.Contains(t, s, "\r\x1b[Kgraded 0/3  0s elapsed, ? left  grading s0")
+	assert.Regexp(t, `\r\x1b\[Kgraded 1/3  \S+ elapsed, ~\S+ left  grading s1`, s)
+	assert.NotRegexp(t, `(?m)^1/3 s0:`, s, "no line per student on a terminal")
+	assert.Contains(t, s, "3 students, average")
 }
