@@ -22,7 +22,7 @@ import (
 func init() {
 	register(Command{
 		Name:    "grade",
-		Args:    "[--dir SUBMISSION | --class DIR [--shard i/n] [--force] [--jobs N]] [--format FORMAT] [--out FILE] [--only 1,3,5]",
+		Args:    "[--dir SUBMISSION | --class DIR] [--format F] [--out FILE] [--only 1,3,5]",
 		Summary: "grade exercises for CI: never prompts; exit 0 all passed, 1 something failed, 2 usage or set-up error",
 		Order:   60,
 		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
