@@ -59,8 +59,7 @@ func BenchmarkGradeClass(b *testing.B) {
 	gradeOne := func(ctx context.Context, s gradebook.Student) (*grade.Result, error) {
 		return grade.Grade(ctx, grade.Options{Root: root, Submission: s.Dir, Exercises: exs})
 	}
-	jobs := max(2, runtime.NumCPU()/2) // grade --class's default
-	class := func() time.Duration {
+	class := func(jobs int) time.Duration {
 		start := time.Now()
 		_, err := gradebook.Run(context.Background(), gradebook.Options{Students: students, Exercises: exs, Jobs: jobs, Grade: gradeOne})
 		require.NoError(b, err)
@@ -78,25 +77,30 @@ func BenchmarkGradeClass(b *testing.B) {
 		_, err := gradeOne(context.Background(), s)
 		require.NoError(b, err)
 	}
-	var classT, aloneT time.Duration
+	jobs := []int{1, 2, 3} // --jobs: grade --class's default is defaultJobs
+	classT := make([]time.Duration, len(jobs))
+	var aloneT time.Duration
 	b.ResetTimer()
 	for range b.N {
-		// Alternate, so that a burst of load on the machine hits both.
+		// Alternate, so that a burst of load on the machine hits all.
 		aloneT += alone()
-		classT += class()
+		for i, j := range jobs {
+			classT[i] += class(j)
+		}
 	}
 	b.StopTimer()
 	n := float64(b.N * len(students))
-	perClass, perAlone := classT.Seconds()/n, aloneT.Seconds()/n
-	b.ReportMetric(perClass, "class-s/sub")
+	perAlone := aloneT.Seconds() / n
 	b.ReportMetric(perAlone, "alone-s/sub")
-	b.ReportMetric(perClass/perAlone, "ratio")
 	// Printed, not logged: go test cuts a benchmark's log to ten lines.
 	fmt.Printf("a class of %d (exercises 1 and 9), %d run(s), warm build cache, %d cores\n"+
-		"  each graded alone, one after another  %.2fs per submission\n"+
-		"  grade --class (%d at once)             %.2fs per submission\n"+
-		"  ratio %.2f (target 1.0 or lower)\n",
-		len(students), b.N, runtime.NumCPU(), perAlone, jobs, perClass, perClass/perAlone)
+		"  each graded alone, one after another  %.2fs per submission\n",
+		len(students), b.N, runtime.NumCPU(), perAlone)
+	for i, j := range jobs {
+		per := classT[i].Seconds() / n
+		b.ReportMetric(per/perAlone, fmt.Sprintf("ratio-jobs%d", j))
+		fmt.Printf("  grade --class --jobs %d               %.2fs per submission, ratio %.2f (target 1.0 or lower)\n", j, per, per/perAlone)
+	}
 }
 
 // firstWrong is ex's first wrong solution whose verdict is want.
