@@ -77,7 +77,7 @@ func BenchmarkGradeClass(b *testing.B) {
 		_, err := gradeOne(context.Background(), s)
 		require.NoError(b, err)
 	}
-	jobs := []int{1, 2, 3} // --jobs: grade --class's default is defaultJobs
+	jobs := []int{1, 2, 3} // --jobs; grade --class's default is one per 2 cores
 	classT := make([]time.Duration, len(jobs))
 	var aloneT time.Duration
 	b.ResetTimer()
