@@ -75,13 +75,16 @@ lint:
 # each: the grading overhead ratio (target 1.10 or lower); the time to a
 # deadlock verdict per deadlocking wrong solution, goroutine dumps vs the
 # leak profile (target 2 s); diagnose over the bug corpus beside a bare
-# go test; and what schedule noise buys on the rare bugs.
+# go test; what schedule noise buys on the rare bugs; and a class of 30
+# graded by grade --class beside each graded alone, seconds per
+# submission (target ratio 1.0 or lower).
 bench:
 	$(GO) run ./lessons/04-rwmutex/cmd/rwbench
 	$(GO) test -run '^$$' -bench GradeVsGoTest -benchtime 5x ./runner/grade
 	$(GO) test -run '^$$' -bench DeadlockVerdict -benchtime 3x -timeout 30m ./runner/grade
 	$(GO) test -run '^$$' -bench DiagnoseCorpus -benchtime 1x -timeout 30m ./runner/grade
 	$(GO) test -run '^$$' -bench ScheduleNoise -benchtime 5x -timeout 60m ./runner/grade
+	$(GO) test -run '^$$' -bench GradeClass -benchtime 1x -timeout 30m ./runner/gradebook
 
 # clean removes what the build made here; your workspace, and go's caches
 # (shared with every other project), are left alone.

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -21,7 +22,7 @@ import (
 func init() {
 	register(Command{
 		Name:    "grade",
-		Args:    "[--dir SUBMISSION] [--format text|json|junit|github] [--out FILE] [--only 1,3,5]",
+		Args:    "[--dir SUBMISSION | --class DIR] [--format F] [--out FILE] [--only 1,3,5]",
 		Summary: "grade exercises for CI: never prompts; exit 0 all passed, 1 something failed, 2 usage or set-up error",
 		Order:   60,
 		Setup: func(fs *flag.FlagSet) func(context.Context, *App, []string) error {
@@ -29,14 +30,27 @@ func init() {
 			format := fs.String("format", "text", "report format: "+strings.Join(report.Formats, ", "))
 			out := fs.String("out", "", "write the report to this file (a text summary still goes to stdout)")
 			only := fs.String("only", "", "grade only these exercises (comma-separated numbers or slugs)")
-			deadline := fs.Duration("deadline", 15*time.Minute, "give up on the whole run after this long")
+			deadline := fs.Duration("deadline", 15*time.Minute, "give up on the whole run (with --class: on each submission) after this long")
 			verbose := fs.Bool("v", false, "text format: show go test's output for each failure")
+			class := classFlags(fs)
+			from := fs.String("from", "", "grade nothing: write this JSON report (grade --format json) in --format")
 			return func(ctx context.Context, app *App, args []string) error {
 				if len(args) > 0 {
 					return Usagef("grade takes no arguments (use --only %s)", strings.Join(args, ","))
 				}
+				if class.dir != "" || class.set(fs) {
+					if *dir != "" {
+						return Usagef("--dir grades one submission, --class a class folder: give one of them")
+					}
+					return gradeClass(ctx, app, class, *format, *out, *only, *deadline)
+				}
 				if !slices.Contains(report.Formats, *format) {
 					return Usagef("unknown format %q; valid: %s", *format, strings.Join(report.Formats, ", "))
+				}
+				if *from != "" {
+					// One grading, several reports (CI: JUnit, a summary,
+					// annotations), without grading again.
+					return rewriteReport(app, *from, *format, *out)
 				}
 				exs, err := selectExercises(*only)
 				if err != nil {
@@ -55,6 +69,11 @@ func init() {
 					return ctx.Err()
 				}
 				opts := report.Options{Theme: app.Theme, Verbose: *verbose}
+				if *format == "classroom" {
+					if err := classroomOutput(app, res); err != nil {
+						return err
+					}
+				}
 				if *out != "" {
 					f, err := os.Create(*out)
 					if err != nil {
@@ -80,6 +99,35 @@ func init() {
 			}
 		},
 	})
+}
+
+// rewriteReport writes the JSON report in path in format (to out, or
+// standard output). It exits 0 when the report was written: the grading
+// step's exit code already said whether the submission passed.
+func rewriteReport(app *App, path, format, out string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Usagef("no report %s", path)
+	}
+	var res grade.Result
+	if err := json.Unmarshal(raw, &res); err != nil || res.Version != grade.ReportVersion {
+		return Usagef("%s is not a conclab JSON report of version %d", path, grade.ReportVersion)
+	}
+	w := app.Stdout
+	var f *os.File
+	if out != "" {
+		if f, err = os.Create(out); err != nil {
+			return Usagef("cannot write the report: %v", err)
+		}
+		w = f
+	}
+	werr := report.Write(w, format, &res, report.Options{Theme: app.Theme})
+	if f != nil {
+		if err := f.Close(); werr == nil {
+			werr = err
+		}
+	}
+	return werr
 }
 
 // selectExercises resolves --only's comma-separated names; empty means
@@ -123,24 +171,9 @@ func runGrade(ctx context.Context, app *App, dir string, exs []exercises.Exercis
 		}
 		dir = abs
 	}
-	var root string
-	if dir == "" || app.Module == nil {
-		ws, err := workspaceRoot(dir)
-		if err != nil {
-			return nil, Usagef("%v", err)
-		}
-		root = ws
-		if dir == "" {
-			dir = filepath.Join(ws, "exercises")
-		}
-	}
-	if app.Module != nil {
-		// Build where nothing is the learner's: a module written from
-		// the binary's own canonical files.
-		var err error
-		if root, err = grade.BuildModule(app.Module, exercises.Canonical); err != nil {
-			return nil, Usagef("%v", err)
-		}
+	root, dir, err := gradeRoot(app, dir)
+	if err != nil {
+		return nil, err
 	}
 	gopts := grade.Options{Root: root, Submission: dir, Exercises: exs, Deadline: deadline}
 	if progress {
@@ -161,6 +194,31 @@ func runGrade(ctx context.Context, app *App, dir string, exs []exercises.Exercis
 		return nil, Usagef("%v", err)
 	}
 	return res, nil
+}
+
+// gradeRoot is the module to build in: one written from the binary's own
+// canonical files (app.Module), or else the workspace around the working
+// folder or dir; and the submission (the workspace's exercises folder
+// when dir is empty).
+func gradeRoot(app *App, dir string) (root, sub string, err error) {
+	if dir == "" || app.Module == nil {
+		ws, err := workspaceRoot(dir)
+		if err != nil {
+			return "", "", Usagef("%v", err)
+		}
+		root = ws
+		if dir == "" {
+			dir = filepath.Join(ws, "exercises")
+		}
+	}
+	if app.Module != nil {
+		// Build where nothing is the learner's: a module written from
+		// the binary's own canonical files.
+		if root, err = grade.BuildModule(app.Module, exercises.Canonical); err != nil {
+			return "", "", Usagef("%v", err)
+		}
+	}
+	return root, dir, nil
 }
 
 // workspaceRoot finds the learner's workspace (findWorkspace) around the

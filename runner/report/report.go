@@ -15,7 +15,7 @@ import (
 )
 
 // Formats are the names accepted by Write.
-var Formats = []string{"text", "json", "junit", "github"}
+var Formats = []string{"text", "json", "junit", "github", "markdown", "classroom"}
 
 // Options adjust the text format.
 type Options struct {
@@ -50,6 +50,10 @@ func Write(w io.Writer, format string, res *grade.Result, opts Options) error {
 		return JUnit(w, res)
 	case "github":
 		return GitHub(w, res)
+	case "markdown":
+		return Markdown(w, res)
+	case "classroom":
+		return Classroom(w, res)
 	}
 	return fmt.Errorf("unknown format %q; valid: %s", format, strings.Join(Formats, ", "))
 }
@@ -214,8 +218,11 @@ type junitSuite struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
+	Name      string `xml:"name,attr"`
+	Classname string `xml:"classname,attr"`
+	// File is the learner's file (GitLab and the GitHub test reporters
+	// link the case to it).
+	File      string        `xml:"file,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
@@ -237,14 +244,17 @@ func JUnit(w io.Writer, res *grade.Result) error {
 	for _, e := range res.Exercises {
 		s := junitSuite{Name: fmt.Sprintf("%02d-%s", e.Number, e.Slug), Time: secs(e.Duration)}
 		details := explanation(e)
+		file := LearnerFile(e)
 		for _, t := range e.Tests {
-			c := junitCase{Name: t.Name, Classname: s.Name, Time: secs(t.Duration)}
+			c := junitCase{Name: t.Name, Classname: s.Name, File: file, Time: secs(t.Duration)}
 			switch {
 			case e.Verdict == grade.BuildError || e.Verdict == grade.VetError:
-				c.Error = &junitFailure{Message: e.Message, Type: string(e.Verdict), Text: details}
+				// The message is an attribute, shown on one line: the
+				// whole text is the element's body.
+				c.Error = &junitFailure{Message: oneLine(e.Message), Type: string(e.Verdict), Text: junitBody(e.Message, details)}
 				s.Errors++
 			case t.Verdict != grade.Pass:
-				c.Failure = &junitFailure{Message: t.Message, Type: string(t.Verdict), Text: details}
+				c.Failure = &junitFailure{Message: oneLine(t.Message), Type: string(t.Verdict), Text: junitBody(t.Message, details)}
 				c.SystemOut = clean(t.Output)
 				s.Failures++
 			}
@@ -253,9 +263,9 @@ func JUnit(w io.Writer, res *grade.Result) error {
 		if len(e.Tests) == 0 || e.Verdict != grade.Pass && s.Failures+s.Errors == 0 {
 			// The exercise failed outside any test (a leak found after
 			// them, an early exit): report it as a case of its own.
-			c := junitCase{Name: "(package)", Classname: s.Name, Time: secs(e.Duration)}
+			c := junitCase{Name: "(package)", Classname: s.Name, File: file, Time: secs(e.Duration)}
 			if e.Verdict != grade.Pass {
-				c.Failure = &junitFailure{Message: e.Message, Type: string(e.Verdict), Text: details}
+				c.Failure = &junitFailure{Message: oneLine(e.Message), Type: string(e.Verdict), Text: junitBody(e.Message, details)}
 				s.Failures++
 			}
 			s.Cases = append(s.Cases, c)
@@ -279,6 +289,16 @@ func JUnit(w io.Writer, res *grade.Result) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitBody is a failure's text: its message when that is more than the
+// one line the attribute carries (or there is nothing else to say), then
+// the explanation.
+func junitBody(msg, details string) string {
+	if strings.Contains(strings.TrimSpace(msg), "\n") || details == "" {
+		return clean(strings.TrimSpace(msg)) + "\n" + details
+	}
+	return details
 }
 
 func explanation(e *grade.ExerciseResult) string {
@@ -312,20 +332,30 @@ func clean(s string) string {
 
 func secs(s float64) string { return fmt.Sprintf("%.3f", s) }
 
+// MaxAnnotations is how many error annotations GitHub shows for one step
+// (it drops the rest).
+const MaxAnnotations = 10
+
 // GitHub writes GitHub Actions workflow commands: an ::error annotation
 // on each of the learner's lines that a failure points at, and one per
 // failed exercise without a location, so the failure shows on the pull
-// request's diff.
+// request's diff. GitHub shows at most MaxAnnotations per step: the
+// learner's lines come first, and when there are more, the last shown is
+// one annotation naming what was left out.
 func GitHub(w io.Writer, res *grade.Result) error {
 	res = sanitized(res)
-	var b strings.Builder
+	type annotation struct {
+		file, title, msg string
+		line             int
+	}
+	var located, bare []annotation
 	for _, e := range res.Exercises {
 		if e.Verdict == grade.Pass {
 			continue
 		}
 		title := fmt.Sprintf("exercise %d %s: %s", e.Number, e.Slug, e.Verdict)
 		if len(e.Locations) == 0 {
-			fmt.Fprintf(&b, "::error title=%s::%s\n", escapeProp(title), escapeData(e.Message))
+			bare = append(bare, annotation{title: title, msg: e.Message})
 			continue
 		}
 		for _, l := range e.Locations {
@@ -333,12 +363,64 @@ func GitHub(w io.Writer, res *grade.Result) error {
 			if e.Message != "" {
 				msg += "\n" + e.Message
 			}
-			fmt.Fprintf(&b, "::error file=%s,line=%d,title=%s::%s\n", escapeProp(l.File), l.Line, escapeProp(title), escapeData(msg))
+			located = append(located, annotation{file: l.File, line: l.Line, title: title, msg: msg})
 		}
+	}
+	all := append(located, bare...)
+	if len(all) > MaxAnnotations {
+		rest := all[MaxAnnotations-1:]
+		var names []string
+		for _, a := range rest {
+			if a.file != "" {
+				names = append(names, fmt.Sprintf("%s:%d (%s)", a.file, a.line, a.title))
+			} else {
+				names = append(names, a.title)
+			}
+		}
+		all = append(all[:MaxAnnotations-1:MaxAnnotations-1], annotation{
+			title: fmt.Sprintf("%d more failures", len(rest)),
+			msg:   "GitHub shows 10 annotations a step; the others: " + strings.Join(names, "; "),
+		})
+	}
+	var b strings.Builder
+	for _, a := range all {
+		if a.file == "" {
+			fmt.Fprintf(&b, "::error title=%s::%s\n", escapeProp(a.title), escapeData(a.msg))
+			continue
+		}
+		fmt.Fprintf(&b, "::error file=%s,line=%d,title=%s::%s\n", escapeProp(a.file), a.line, escapeProp(a.title), escapeData(a.msg))
 	}
 	fmt.Fprintf(&b, "conclab: %d/%d points\n", res.Points, res.MaxPoints)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Markdown writes res as a Markdown table, a row per exercise (verdict,
+// points, what failed), for a CI job's summary page
+// ($GITHUB_STEP_SUMMARY).
+func Markdown(w io.Writer, res *grade.Result) error {
+	res = sanitized(res)
+	var b strings.Builder
+	fmt.Fprintf(&b, "### conclab: %d/%d points\n\n| exercise | verdict | points | what went wrong |\n|---|---|---:|---|\n", res.Points, res.MaxPoints)
+	for _, e := range res.Exercises {
+		mark := "✅ pass"
+		what := ""
+		if e.Verdict != grade.Pass {
+			mark = "❌ " + string(e.Verdict)
+			what = oneLine(e.Message)
+			if len(e.Locations) > 0 {
+				what = fmt.Sprintf("%s:%d %s", e.Locations[0].File, e.Locations[0].Line, what)
+			}
+		}
+		fmt.Fprintf(&b, "| %d %s | %s | %d/%d | %s |\n", e.Number, e.Slug, mark, e.Points, e.MaxPoints, cellMD(what))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cellMD keeps text inside its table cell: no pipe, no HTML.
+func cellMD(s string) string {
+	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
 }
 
 // escapeData and escapeProp follow the workflow commands' escaping, so a

@@ -94,6 +94,10 @@ func escapedRune(r rune) bool {
 	return false
 }
 
+// Sanitized is res as every report writes it (see sanitized), for
+// writers of other packages (the class gradebook).
+func Sanitized(res *grade.Result) *grade.Result { return sanitized(res) }
+
 // sanitized returns a copy of res in which every string is Sanitize'd,
 // for every format to write: the learner's text is made safe once,
 // before any colour of the report's own is added.
