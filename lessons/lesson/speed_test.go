@@ -49,6 +49,7 @@ func fakeDuration(t *testing.T, l lesson.Lesson, d lesson.Demo, speed float64) (
 // one spins or waits for a sync.Mutex, an RWMutex or a sync.Once.
 var notInABubble = map[string]string{
 	"goroutines/all-cores":           "keeps every core busy",
+	"deadlock/trylock":               "how many TryLocks fail, so how many back-offs, depends on the schedule",
 	"mutex/invariant-locked":         "spins until its sleep ends",
 	"mutex/lock-scope":               "waits for a Mutex while its holder sleeps",
 	"rwmutex/readers":                "waits for an RWMutex while its holder sleeps",
