@@ -153,7 +153,10 @@ func (s *Server) write(m *member) {
 	w := bufio.NewWriterSize(m.conn, 64<<10)
 	for line := range m.out {
 		m.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-		w.WriteString(line + "\n")
+		if _, err := w.WriteString(line + "\n"); err != nil { // a full buffer is flushed here
+			s.leave(m, "")
+			return
+		}
 		if len(m.out) > 0 {
 			continue // more is waiting: send it together, in fewer writes
 		}
