@@ -114,12 +114,16 @@ func loadHints(fsys fs.FS, e Exercise) ([3]string, error) {
 // The hints are read once, as the program starts. A missing or malformed
 // HINTS.md is a mistake in the build, like a catalog entry that does not
 // compile, and stops every command with the file's name.
-func init() {
-	for i := range catalog {
-		h, err := loadHints(Canonical, catalog[i])
+func init() { readHints(Canonical, catalog) }
+
+// readHints fills in the Hints of every exercise in cat from its HINTS.md
+// in fsys, and panics with the first file that is missing or malformed.
+func readHints(fsys fs.FS, cat []Exercise) {
+	for i := range cat {
+		h, err := loadHints(fsys, cat[i])
 		if err != nil {
 			panic(err)
 		}
-		catalog[i].Hints = h
+		cat[i].Hints = h
 	}
 }
