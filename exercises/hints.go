@@ -34,8 +34,10 @@ import (
 // less the blank lines at either end, byte for byte: conclab hint lays it
 // out (runner/cmd_hint.go).
 
-// hintsFile is the name of the hints file in an exercise's folder.
-const hintsFile = "HINTS.md"
+// HintsFile is the name of the hints file in an exercise's folder: part
+// of the catalog, not of the learner's workspace (conclab init leaves it
+// out; conclab hint shows the hints one at a time).
+const HintsFile = "HINTS.md"
 
 // heading matches a markdown heading line ("# x", "## x", "###"...): one
 // inside a hint would be shown as a line of text by conclab hint, and as
@@ -100,7 +102,7 @@ func parseHints(name string, md []byte) ([3]string, error) {
 
 // loadHints reads e's HINTS.md from fsys (the exercises folder).
 func loadHints(fsys fs.FS, e Exercise) ([3]string, error) {
-	p := e.Dir() + "/" + hintsFile
+	p := e.Dir() + "/" + HintsFile
 	md, err := fs.ReadFile(fsys, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return [3]string{}, fmt.Errorf("exercises/%s is missing: every exercise has one, with three sections, ## Hint 1 to ## Hint 3", p)
