@@ -7,6 +7,9 @@
 // project:
 //
 //	NN-slug/README.md          the task statement
+//	NN-slug/HINTS.md           its three hints (hints.go), which conclab
+//	                           hint shows one at a time and init does not
+//	                           copy into the learner's workspace
 //	NN-slug/<file>.go          the stub the learner edits (Exercise.Files)
 //	NN-slug/*_test.go          the graded tests
 //	NN-slug/testdata/wrong/*.go deliberately wrong solutions, each starting
@@ -46,6 +49,8 @@ type Exercise struct {
 	// written like a doc comment: paragraphs of prose (wrapped to the
 	// terminal when shown), and code as tab-indented, gofmt-formatted
 	// lines, shown as they are (conclab hint; only hint 3 has code).
+	// They are read from the exercise's HINTS.md as the program starts
+	// (hints.go), not written in its catalog entry.
 	Hints [3]string
 	// Points per top-level test function; tests not listed count 1.
 	Points map[string]int
@@ -68,15 +73,16 @@ func (e Exercise) PointsFor(test string) int {
 	return 1
 }
 
-// Canonical holds every exercise folder as shipped: statements, stubs,
-// graded tests and the wrong-solution fixtures. The fixtures are named by
-// file (testdata/wrong/*.go) rather than by folder, because a folder pattern
-// breaks the build while someone's new exercise still has an empty testdata.
+// Canonical holds every exercise folder as shipped: statements, hints,
+// stubs, graded tests and the wrong-solution fixtures. The fixtures are
+// named by file (testdata/wrong/*.go) rather than by folder, because a
+// folder pattern breaks the build while someone's new exercise still has
+// an empty testdata.
 // An exercise may hold packages of its own in folders beside its stub (the
 // component that exercise 17's check tests, in 17-indexer-check/indexer):
 // canonical code that the learner's code imports but cannot edit.
 //
-//go:embed README.md */README.md */*.go */testdata/wrong/*.go [0-9][0-9]-*/*/*.go
+//go:embed README.md */README.md */HINTS.md */*.go */testdata/wrong/*.go [0-9][0-9]-*/*/*.go
 var Canonical embed.FS
 
 // Folder returns the canonical files of e, rooted at its folder.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -88,6 +89,84 @@ func TestCatalogHintsAreReadable(t *testing.T) {
 			assert.LessOrEqual(t, lines, maxCode, "%s shows %d lines of code: show the key part, not the whole solution", name, lines)
 		}
 	}
+}
+
+// TestEveryExerciseHasItsHintsFile: each exercise's hints are the three
+// sections of the HINTS.md in its folder, embedded with the folder and
+// read into the catalog as the program starts. A folder whose file is
+// missing or malformed fails here with the file's name (and, once it
+// is in the catalog, stops the package at init with the same message).
+func TestEveryExerciseHasItsHintsFile(t *testing.T) {
+	dirs, err := fs.Glob(exercises.Canonical, "[0-9][0-9]-*")
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs)
+	byDir := map[string]exercises.Exercise{}
+	for _, e := range exercises.All() {
+		byDir[e.Dir()] = e
+	}
+	for _, dir := range dirs {
+		name := "exercises/" + dir + "/HINTS.md"
+		md, err := fs.ReadFile(exercises.Canonical, dir+"/HINTS.md")
+		if !assert.NoError(t, err, "%s is missing or not embedded", name) {
+			continue
+		}
+		hints, err := exercises.ParseHints(name, md)
+		if e, ok := byDir[dir]; assert.NoError(t, err) && ok {
+			assert.Equal(t, hints, e.Hints, "%s: the catalog holds other hints than the file", name)
+		}
+	}
+	for _, e := range exercises.All() {
+		assert.Contains(t, dirs, e.Dir(), "%s has no folder", e.ID())
+	}
+}
+
+// TestHintsFileFormat: a section's text is kept byte for byte, code
+// lines' leading tabs included, without the blank lines around it;
+// whatever comes before the first section is for a reader of the file.
+func TestHintsFileFormat(t *testing.T) {
+	md := "# Hints: 1 counter\n\nA note, not a hint.\n\n" +
+		"## Hint 1\n\nOne.\n\n" +
+		"## Hint 2\n\n\tcode()  \nafter\n\n\n" +
+		"## Hint 3\n\nFirst.\n\n\tif x {\n\t\ty()\n\t}\n\nLast."
+	want := [3]string{"One.", "\tcode()  \nafter", "First.\n\n\tif x {\n\t\ty()\n\t}\n\nLast."}
+	got, err := exercises.ParseHints("HINTS.md", []byte(md))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	got, err = exercises.ParseHints("HINTS.md", []byte(strings.ReplaceAll(md, "\n", "\r\n")))
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "a file saved with CRLF line ends reads the same")
+}
+
+// TestMalformedHintsFile: anything but three sections ## Hint 1 to
+// ## Hint 3, in order and none empty, is an error that names the file and
+// says what is wrong; a missing file stops the program at init, naming
+// it.
+func TestMalformedHintsFile(t *testing.T) {
+	const name = "exercises/01-counter/HINTS.md"
+	for _, tc := range []struct{ what, md, want string }{
+		{"no sections", "# Hints\n\nJust prose.\n", "0 of the 3 sections"},
+		{"two sections", "## Hint 1\n\na\n\n## Hint 2\n\nb\n", "2 of the 3 sections"},
+		{"a fourth", "## Hint 1\na\n## Hint 2\nb\n## Hint 3\nc\n## Hint 4\nd\n", `:7: "## Hint 4" where the end of the file after ## Hint 3 belongs`},
+		{"out of order", "## Hint 2\nb\n## Hint 1\na\n## Hint 3\nc\n", `:1: "## Hint 2" where ## Hint 1 belongs`},
+		{"another heading", "## Hint 1\na\n## Notes\nx\n## Hint 2\nb\n## Hint 3\nc\n", `:3: "## Notes" where ## Hint 2 belongs`},
+		{"a subheading inside", "## Hint 1\na\n### Code\n## Hint 2\nb\n## Hint 3\nc\n", `:3: "### Code" where ## Hint 2 belongs`},
+		{"an empty one", "## Hint 1\na\n## Hint 2\n\n  \n## Hint 3\nc\n", "## Hint 2 is empty"},
+		{"the last empty", "## Hint 1\na\n## Hint 2\nb\n## Hint 3\n\n", "## Hint 3 is empty"},
+	} {
+		_, err := exercises.ParseHints(name, []byte(tc.md))
+		if assert.Error(t, err, tc.what) {
+			assert.Contains(t, err.Error(), name, tc.what)
+			assert.Contains(t, err.Error(), tc.want, tc.what)
+		}
+	}
+
+	counter := exercises.All()[:1]
+	fsys := fstest.MapFS{"01-counter/README.md": {Data: []byte("# Counter\n")}}
+	assert.PanicsWithError(t, name+" is missing: every exercise has one, with three sections, ## Hint 1 to ## Hint 3",
+		func() { exercises.ReadHints(fsys, counter) })
+	fsys["01-counter/HINTS.md"] = &fstest.MapFile{Data: []byte("## Hint 1\na\n")}
+	assert.PanicsWithError(t, name+": 1 of the 3 sections (## Hint 1, ## Hint 2, ## Hint 3)",
+		func() { exercises.ReadHints(fsys, counter) })
 }
 
 // splitHint cuts a hint into its prose paragraphs (lines joined) and its

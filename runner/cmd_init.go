@@ -40,10 +40,10 @@ func init() {
 // initWorkspace writes a learner's workspace into dir: a module of its own
 // (conclab's go.mod and go.sum, so that `go test ./exercises/01-counter/`
 // works there too), and each exercise's stub, tests and statement from
-// the binary's canonical copies. The reference solutions and the wrong
-// solutions the self-check uses stay in the binary. It refuses a folder
-// that already holds a workspace: nothing of the learner's is ever
-// overwritten.
+// the binary's canonical copies. The reference solutions, the wrong
+// solutions the self-check uses and the hints stay in the binary. It
+// refuses a folder that already holds a workspace: nothing of the
+// learner's is ever overwritten.
 func initWorkspace(app *App, dir string) error {
 	if app.Module == nil {
 		return Usagef("this build of conclab carries no module files to write a workspace from; build it with go build from the repository")
@@ -70,7 +70,8 @@ func initWorkspace(app *App, dir string) error {
 	for _, ex := range exercises.All() {
 		// Every file of the exercise's folder, and of the packages in
 		// folders beside its stub (exercise 17's indexer), which its
-		// code imports; not testdata, the self-check's.
+		// code imports; not testdata, the self-check's, nor the hints,
+		// which conclab hint reveals one at a time and counts.
 		err := fs.WalkDir(exercises.Canonical, ex.Dir(), func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -79,6 +80,9 @@ func initWorkspace(app *App, dir string) error {
 				if e.Name() == "testdata" {
 					return fs.SkipDir
 				}
+				return nil
+			}
+			if e.Name() == exercises.HintsFile {
 				return nil
 			}
 			b, err := fs.ReadFile(exercises.Canonical, p)

@@ -1,12 +1,17 @@
 package runner
 
 import (
+	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/conclab/conclab/exercises"
 )
 
 // A workspace declares conclab's module path, so that its exercises are
@@ -53,6 +58,33 @@ func TestInitNamesTheCommandFromTheWorkspace(t *testing.T) {
 	} {
 		assert.Equal(t, c.want, fromWorkspace(c.self, c.dir), "%s from %s", c.self, c.dir)
 	}
+}
+
+// init copies each exercise's folder but not its HINTS.md: conclab hint
+// reveals the hints one at a time and counts them in the learner's
+// progress, which three answers lying next to the stub would make moot.
+func TestInitLeavesTheHintsOut(t *testing.T) {
+	var out bytes.Buffer
+	app := &App{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }, Width: 80,
+		Module: os.DirFS("..")} // go.mod and go.sum, as main embeds them
+	ws := filepath.Join(t.TempDir(), "ws")
+	require.NoError(t, initWorkspace(app, ws), out.String())
+
+	for _, ex := range exercises.All() {
+		dir := filepath.Join(ws, "exercises", ex.Dir())
+		assert.FileExists(t, filepath.Join(dir, "README.md"), "init copied %s's folder", ex.ID())
+		assert.FileExists(t, filepath.Join(dir, ex.Files[0]))
+		_, err := fs.Stat(exercises.Canonical, ex.Dir()+"/"+exercises.HintsFile)
+		require.NoError(t, err, "the catalog has %s's hints file, which init must leave out", ex.ID())
+	}
+	var hints []string
+	require.NoError(t, filepath.WalkDir(ws, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.EqualFold(d.Name(), exercises.HintsFile) {
+			hints = append(hints, p)
+		}
+		return err
+	}))
+	assert.Empty(t, hints, "the workspace holds hints files")
 }
 
 // Progress follows the workspace: a fresh one starts with nothing solved

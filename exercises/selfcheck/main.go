@@ -233,7 +233,7 @@ func (c *checker) load(e exercises.Exercise) *exercise {
 		problem("the catalog lists no Files")
 		return x
 	}
-	for _, f := range []string{"README.md"} {
+	for _, f := range []string{"README.md", exercises.HintsFile} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			problem("missing %s", f)
 		}
