@@ -116,7 +116,15 @@ func loadHints(fsys fs.FS, e Exercise) ([3]string, error) {
 // The hints are read once, as the program starts. A missing or malformed
 // HINTS.md is a mistake in the build, like a catalog entry that does not
 // compile, and stops every command with the file's name.
-func init() { readHints(Canonical, catalog) }
+// Hints written in a catalog entry would be overwritten without a word.
+func init() {
+	for _, e := range catalog {
+		if e.Hints != [3]string{} {
+			panic(fmt.Sprintf("exercise %d %s: its hints belong in its folder's %s, not in the catalog entry", e.Number, e.Slug, HintsFile))
+		}
+	}
+	readHints(Canonical, catalog)
+}
 
 // readHints fills in the Hints of every exercise in cat from its HINTS.md
 // in fsys, and panics with the first file that is missing or malformed.
