@@ -73,6 +73,11 @@ func chooseExercise(app *App, args []string) (exercises.Exercise, error) {
 // checkOnce grades ex in the workspace, prints the verdict with its
 // explanation, and remembers the attempt. It reports whether ex passed.
 func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose bool) (bool, error) {
+	if wd, err := os.Getwd(); err == nil {
+		if _, err := learnerWorkspace(wd); err != nil {
+			return false, Usagef("%v", err)
+		}
+	}
 	what := "checking " + ex.ID() + " with the race detector"
 	var stopSpinner func()
 	if app.StdoutTTY {

@@ -108,3 +108,49 @@ func TestProgressLivesInTheWorkspace(t *testing.T) {
 	t.Chdir(t.TempDir())
 	assert.NotEqual(t, filepath.Join(ws, workspaceState), statePath(noEnv), "outside, the config folder")
 }
+
+// In conclab's source tree with no workspace yet, the learner's loop
+// refuses to run: `go run .` embeds that tree, so an edited test there
+// would be the "canonical" one (issue 13: a test that returns early
+// passed the racy counter 7/7). A folder that only has conclab's module
+// path (an old-style workspace, a submission) is not refused.
+func TestLearnerLoopRefusesTheSourceTree(t *testing.T) {
+	repo := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		p := filepath.Join(repo, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	write("go.mod", "module "+modulePath+"\n\ngo 1.26.0\n")
+	write("main.go", "package main\n\nfunc main() {}\n")
+	write("exercises/01-counter/counter.go", "package counter\n")
+	t.Chdir(filepath.Join(repo, "exercises", "01-counter"))
+
+	for _, args := range [][]string{{"check", "counter"}, {"reset", "counter", "--yes"}, {"watch", "counter"}} {
+		var out, errOut bytes.Buffer
+		app := &App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+			Getenv: func(string) string { return "" }, StatePath: filepath.Join(t.TempDir(), "state.json")}
+		assert.Equal(t, 2, Main(t.Context(), args, app), "%v: %s", args, errOut.String())
+		assert.Contains(t, errOut.String(), "no workspace yet", "%v", args)
+		assert.Contains(t, errOut.String(), "init writes "+defaultWorkspace+"/", "%v", args)
+		assert.Equal(t, 1, strings.Count(strings.TrimSpace(errOut.String()), "\n")+1, "%v: one line: %q", args, errOut.String())
+		b, err := os.ReadFile("counter.go")
+		require.NoError(t, err)
+		assert.Equal(t, "package counter\n", string(b), "%v changed nothing", args)
+	}
+
+	// Once the workspace exists, the same commands work on it.
+	write(defaultWorkspace+"/go.mod", "module "+modulePath+"\n\ngo 1.26.0\n")
+	write(defaultWorkspace+"/"+workspaceMarker, "")
+	root, err := learnerWorkspace(".")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(repo, defaultWorkspace), root)
+
+	// Not the source tree (no main.go): an old-style workspace still works.
+	require.NoError(t, os.Remove(filepath.Join(repo, "main.go")))
+	require.NoError(t, os.RemoveAll(filepath.Join(repo, defaultWorkspace)))
+	root, err = learnerWorkspace(".")
+	require.NoError(t, err)
+	assert.Equal(t, repo, root)
+}

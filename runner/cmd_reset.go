@@ -41,7 +41,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				root, err := findWorkspace(wd)
+				root, err := learnerWorkspace(wd)
 				if err != nil {
 					return Usagef("%v", err)
 				}

@@ -74,7 +74,7 @@ func menuWorkspace() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return findWorkspace(wd)
+	return learnerWorkspace(wd)
 }
 
 // exerciseFile is the file of ex the learner edits, in the workspace root.

@@ -42,6 +42,24 @@ func findWorkspace(dir string) (string, error) {
 	return root, nil
 }
 
+// learnerWorkspace is findWorkspace for the commands of the learner's loop
+// (check, watch, reset, the menu's exercises), which refuse conclab's own
+// source tree when it has no workspace yet: under `go run .` the binary
+// embeds that tree, so its "canonical" stubs and tests would be whatever
+// the learner edited there (a test that returns early would pass a racy
+// counter). `grade` keeps grading the tree's exercises folder: its
+// trusted use is a binary built beforehand (or installed) and --dir.
+func learnerWorkspace(dir string) (string, error) {
+	root, err := findWorkspace(dir)
+	if err != nil {
+		return "", err
+	}
+	if isConclabRoot(root) {
+		return "", fmt.Errorf("no workspace yet: your work goes in a copy of your own, not in conclab's source; %s init writes %s/ here (make run does too)", selfCommand(), defaultWorkspace)
+	}
+	return root, nil
+}
+
 func isWorkspace(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, workspaceMarker))
 	return err == nil
