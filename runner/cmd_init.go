@@ -110,17 +110,36 @@ func initWorkspace(app *App, dir string) error {
 		}
 	}
 	app.Printf("Wrote a workspace with %d exercises to %s.\n", n, dir)
-	self := selfCommand()
-	if self == "go run ." { // . is about to change
-		if root, ok := sourceRoot(); ok {
-			self = "go run " + shellQuote(root)
-		}
-	}
-	self = fromWorkspace(self, dir)
-	next := fmt.Sprintf("Next: cd %s, then %s list, and %s check counter when you have edited exercises/01-counter/counter.go.",
-		shellQuote(dir), self, self)
+	root, inTree := sourceRoot()
+	next := nextSteps(selfCommand(), dir, root, inTree)
 	app.Printf("%s\n", strings.Join(wrapWords(next, app.Width, 0, 2), "\n  "))
 	return nil
+}
+
+// nextSteps is init's last line: the commands to run next, as they work
+// from where the learner will be. A binary works from the workspace (cd
+// there). `go run` does not: the workspace is a module of its own, so go
+// refuses to build conclab's source from inside it. In the repository, go
+// run . finds the workspace conclab-workspace/ from the repository's
+// folder, so the learner stays there; any other workspace needs conclab
+// installed first.
+func nextSteps(self, dir, root string, inTree bool) string {
+	const file = "exercises/01-counter/counter.go"
+	if !strings.HasPrefix(self, "go run") {
+		self = fromWorkspace(self, dir)
+		return fmt.Sprintf("Next: cd %s, then %s list, and %s check counter when you have edited %s.",
+			shellQuote(dir), self, self, file)
+	}
+	if abs, err := filepath.Abs(dir); err == nil && inTree && abs == filepath.Join(root, defaultWorkspace) {
+		return fmt.Sprintf("Next: %s list, and %s check counter when you have edited %s (conclab's commands find %s/ from here).",
+			self, self, filepath.ToSlash(filepath.Join(dir, file)), defaultWorkspace)
+	}
+	install := "go install github.com/conclab/conclab@latest"
+	if inTree {
+		install = "go -C " + shellQuote(root) + " install ."
+	}
+	return fmt.Sprintf("Next: %s puts conclab on your PATH (go run does not work from a workspace); then cd %s, conclab list, and conclab check counter when you have edited %s.",
+		install, shellQuote(dir), file)
 }
 
 // fromWorkspace rewrites a command started by a relative path

@@ -154,3 +154,25 @@ func TestLearnerLoopRefusesTheSourceTree(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, repo, root)
 }
+
+// init's "Next:" line under go run: go refuses to build conclab's source
+// from inside a workspace (a module of its own), so the line keeps the
+// learner in the repository when the workspace is the one conclab finds
+// from there, and has them install conclab for any other.
+func TestInitNextStepsUnderGoRun(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	got := nextSteps("go run .", defaultWorkspace, root, true)
+	assert.Equal(t, "Next: go run . list, and go run . check counter when you have edited conclab-workspace/exercises/01-counter/counter.go (conclab's commands find conclab-workspace/ from here).", got)
+	assert.NotContains(t, got, "cd ")
+
+	got = nextSteps("go run .", "/elsewhere/ws", root, true)
+	assert.Contains(t, got, "Next: go -C "+root+" install . puts conclab on your PATH")
+	assert.Contains(t, got, "then cd /elsewhere/ws, conclab list, and conclab check counter")
+
+	got = nextSteps("go run github.com/conclab/conclab", "ws", "", false)
+	assert.Contains(t, got, "go install github.com/conclab/conclab@latest")
+
+	got = nextSteps("./conclab", defaultWorkspace, root, true)
+	assert.Equal(t, "Next: cd conclab-workspace, then ../conclab list, and ../conclab check counter when you have edited exercises/01-counter/counter.go.", got)
+}
