@@ -74,7 +74,7 @@ func chooseExercise(app *App, args []string) (exercises.Exercise, error) {
 // explanation, and remembers the attempt. It reports whether ex passed.
 func checkOnce(ctx context.Context, app *App, ex exercises.Exercise, verbose bool) (bool, error) {
 	if wd, err := os.Getwd(); err == nil {
-		if _, err := learnerWorkspace(wd); err != nil {
+		if err := refuseSourceTree(wd); err != nil {
 			return false, Usagef("%v", err)
 		}
 	}

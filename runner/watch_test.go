@@ -91,6 +91,16 @@ func TestWatchWithoutATerminalChecksOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs an exercise under -race")
 	}
+	// In a workspace of the learner's: the source tree has none (and
+	// the loop refuses to run there).
+	repo, err := filepath.Abs("..") // go.mod and go.sum, as main embeds them
+	require.NoError(t, err)
+	ws := filepath.Join(t.TempDir(), "ws")
+	var initOut strings.Builder
+	require.Equal(t, 0, Main(context.Background(), []string{"init", ws}, &App{Stdin: strings.NewReader(""), Stdout: &initOut, Stderr: &initOut,
+		Getenv: func(string) string { return "" }, Theme: lesson.Plain{}, Width: 80,
+		Module: os.DirFS(repo)}), initOut.String())
+	t.Chdir(ws)
 	var out, errOut strings.Builder
 	app := &App{
 		Stdin:     strings.NewReader(""),
@@ -100,6 +110,7 @@ func TestWatchWithoutATerminalChecksOnce(t *testing.T) {
 		Theme:     lesson.Plain{},
 		Width:     80,
 		StatePath: filepath.Join(t.TempDir(), "progress.json"),
+		Module:    os.DirFS(repo),
 	}
 	// Generous: one check of one exercise under -race on a busy machine.
 	// A watch that waited for saves would still be waiting when it ends.

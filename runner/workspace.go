@@ -55,9 +55,23 @@ func learnerWorkspace(dir string) (string, error) {
 		return "", err
 	}
 	if isConclabRoot(root) {
-		return "", fmt.Errorf("no workspace yet: your work goes in a copy of your own, not in conclab's source; %s init writes %s/ here (make run does too)", selfCommand(), defaultWorkspace)
+		return "", errNoWorkspaceYet()
 	}
 	return root, nil
+}
+
+// refuseSourceTree is learnerWorkspace's refusal alone, for commands that
+// report any other trouble finding the workspace themselves (check: after
+// making sure the Go toolchain is there).
+func refuseSourceTree(dir string) error {
+	if root, err := findWorkspace(dir); err == nil && isConclabRoot(root) {
+		return errNoWorkspaceYet()
+	}
+	return nil
+}
+
+func errNoWorkspaceYet() error {
+	return fmt.Errorf("no workspace yet: your work goes in a copy of your own, not in conclab's source; %s init writes %s/ here (make run does too)", selfCommand(), defaultWorkspace)
 }
 
 func isWorkspace(dir string) bool {
