@@ -177,6 +177,11 @@ func classProgress(app *App) func(gradebook.Progress) {
 
 // outcome is a report in a few words: points and what failed.
 func outcome(res *grade.Result) string {
+	if len(res.Exercises) > 0 && !slices.ContainsFunc(res.Exercises, func(er *grade.ExerciseResult) bool { return er.Verdict != grade.NotSubmitted }) {
+		// No exercise's files at all (gradebook.Failed has no maximum to
+		// show: "0/0 points" and a list of every exercise said nothing).
+		return "nothing submitted"
+	}
 	points, maxPoints := 0, 0
 	var failed []string
 	for _, er := range res.Exercises {
