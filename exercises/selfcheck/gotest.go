@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/lessons/procgroup"
+	"github.com/conclab/conclab/runner/grade"
 )
 
 // maxOutput caps the output kept per package: a fixture that prints in a
@@ -84,6 +85,9 @@ var markers = []struct {
 	verdict verdict
 }{
 	{"WARNING: DATA RACE", vRace},
+	{grade.DeadlockMarker, vDeadlock},
+	{grade.LeakMarker, vLeak},
+	{grade.StillRunningMarker, vLeak},
 	{"fatal error: concurrent map", vRace},
 	{"panic: test timed out", vDeadlock},
 	{"all goroutines in bubble are blocked", vDeadlock},
@@ -121,15 +125,11 @@ func (p *pkgRun) Verdict() verdict {
 	return vPass
 }
 
-// goTest runs go test -json over pkgs with the files of overlay (stub path
-// -> replacement path) swapped in, in its own process group so that
-// everything it started dies with it, and returns what each package did.
-func goTest(ctx context.Context, root string, overlay map[string]string, pkgs []string, args ...string) (map[string]*pkgRun, error) {
-	return goTestEnv(ctx, nil, root, overlay, pkgs, args...)
-}
-
-// goTestEnv is goTest with env ("NAME=value") added to the environment
-// that go test and the test binaries inherit.
+// goTestEnv runs go test -json over pkgs with the files of overlay (stub
+// path -> replacement path) swapped in and env ("NAME=value") added to the
+// environment that go test and the test binaries inherit, in its own
+// process group so that everything it started dies with it, and returns
+// what each package did.
 func goTestEnv(ctx context.Context, env []string, root string, overlay map[string]string, pkgs []string, args ...string) (map[string]*pkgRun, error) {
 	argv := []string{"test", "-json"}
 	if len(overlay) > 0 {

@@ -7,7 +7,11 @@
 //     fails them for the reason its first line names ("// want: race").
 //
 // Solutions and fixtures replace the stub file through go test -overlay, so
-// the working tree is never modified. All exercises run in one go test
+// the working tree is never modified. Every package runs with the grader's
+// watchdog and census laid over it and the runtime's goroutine leak
+// profile on (watchdog.go): a deadlock is proven as it forms, and a leak
+// found after the tests fails the run, as when the grader grades a
+// learner's answer. All exercises run in one go test
 // invocation per step (and the k-th fixtures of all exercises in one per
 // round), because building and starting test binaries is most of the cost.
 //
@@ -30,7 +34,8 @@
 // and equivalent.txt says why no test could kill it; any other survivor
 // fails the self-check. A run that takes longer than -mutant-timeout (by
 // default ten times the reference solution's run, at least 10s) is a
-// hang, verdict deadlock. The report names each survivor as
+// hang, verdict deadlock. With sample=N, -mutant-seed picks which N: make
+// test seeds it from the commit, so every commit checks another sample. The report names each survivor as
 // equivalent.txt would ("02-ledger ledger.go:36 split-critical-section"),
 // to be killed by a better test or listed there with its reason.
 package main
@@ -79,6 +84,7 @@ func main() {
 	fixtureRuns := flag.Int("fixture-runs", 1, "runs of the tests per wrong solution (-count); it is killed only if every run fails with the verdict it wants")
 	passCount := flag.Int("pass-count", 2, "runs of each pass fixture (a correct but unusual solution) per -cpu value")
 	mutantRuns := flag.Int("mutant-runs", 5, "runs of the tests per mutant (-count); a mutant is killed only if every run fails")
+	mutantSeed := flag.String("mutant-seed", "", "with -mutants sample=N: empty samples each operator's mutants in source order; any other text (a commit hash) seeds a shuffle, so that a rotating seed covers every mutant in time")
 	mutantTimeout := flag.Duration("mutant-timeout", 0, "time limit of one run of the tests against a mutant (0: ten times the reference solution's, 10s to the catalog's Timeout)")
 	flag.Parse()
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "selfcheck: "+format+"\n", args...) }
@@ -111,13 +117,22 @@ func main() {
 		os.Exit(2)
 	}
 	c.count, c.cpus, c.parallel, c.rounds, c.verbose = *count, *cpus, *parallel, *rounds, *verbose
-	c.mutants, c.mutantRuns, c.mutantTimeout = mode, *mutantRuns, *mutantTimeout
+	c.mutants, c.mutantRuns, c.mutantTimeout, c.mutantSeed = mode, *mutantRuns, *mutantTimeout, seedOf(*mutantSeed)
 	c.fixtureRuns, c.passCount = *fixtureRuns, *passCount
 	if mode.on {
 		if err := c.loadEquivalents(); err != nil {
 			log("%v", err)
 			os.Exit(2)
 		}
+	}
+	watchdogs, err := os.MkdirTemp("", "selfcheck-watchdogs-*")
+	if err == nil {
+		defer os.RemoveAll(watchdogs)
+		err = c.layWatchdogs(watchdogs)
+	}
+	if err != nil {
+		log("%v", err)
+		os.Exit(2)
 	}
 	start := time.Now()
 	err = c.run(ctx, log)
@@ -176,6 +191,9 @@ type exercise struct {
 	// With -mutants: the solution's mutants, or why there are none.
 	mutants        []*mutant
 	mutantsSkipped string
+	// watchdog lays the grader's watchdog over the package: its path
+	// there -> the file written for it (layWatchdogs).
+	watchdog map[string]string
 }
 
 type checker struct {
@@ -189,10 +207,12 @@ type checker struct {
 	mutants       mutantsMode
 	mutantRuns    int
 	mutantTimeout time.Duration
+	mutantSeed    uint64 // -mutant-seed's hash; 0 for none
 	fixtureRuns   int
 	passCount     int
 	equivalents   map[string]string // equivalent.txt: mutant key -> why it is equivalent
 	mutantsMade   bool
+	env           []string // the test binaries' environment for the leak profile
 }
 
 func newChecker(only string) (*checker, error) {
@@ -356,7 +376,7 @@ func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
 	}
 	t0 := time.Now()
 	log("reference solutions: go test -race -count=%d -cpu %s over %d exercises", c.count, c.cpus, len(c.exs))
-	runs, err := goTest(ctx, c.root, overlay, pkgsOf(c.exs), "-race", "-count="+strconv.Itoa(c.count), "-cpu", c.cpus,
+	runs, err := c.goTest(ctx, nil, overlay, c.exs, "-race", "-count="+strconv.Itoa(c.count), "-cpu", c.cpus,
 		"-timeout", (c.maxTimeout(c.exs) * time.Duration(c.count*ncpu)).String())
 	if err != nil {
 		return err
@@ -371,7 +391,7 @@ func (c *checker) run(ctx context.Context, log func(string, ...any)) error {
 	// 2. Every stub as shipped.
 	t0 = time.Now()
 	log("stubs: go test -race over %d exercises", len(c.exs))
-	runs, err = goTest(ctx, c.root, nil, pkgsOf(c.exs), "-race", "-count=1", "-p", strconv.Itoa(c.parallel),
+	runs, err = c.goTest(ctx, nil, nil, c.exs, "-race", "-count=1", "-p", strconv.Itoa(c.parallel),
 		"-timeout", c.maxTimeout(c.exs).String())
 	if err != nil {
 		return err
@@ -454,7 +474,7 @@ func (c *checker) runPassFixtures(ctx context.Context, log func(string, ...any),
 		}
 		g.Go(func() error {
 			t0 := time.Now()
-			runs, err := goTest(ctx, c.root, overlay, pkgsOf(round), "-race", "-count="+strconv.Itoa(c.passCount), "-cpu", c.cpus,
+			runs, err := c.goTest(ctx, nil, overlay, round, "-race", "-count="+strconv.Itoa(c.passCount), "-cpu", c.cpus,
 				"-p", strconv.Itoa(c.parallel), "-timeout", (c.maxTimeout(round) * time.Duration(c.passCount*ncpu)).String())
 			mu.Lock()
 			defer mu.Unlock()

@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -139,9 +141,9 @@ func (c *checker) makeMutants(x *exercise, dir string) error {
 			stubs = append(stubs, stub)
 		}
 	}
-	picked := sample(all, len(all))
+	picked := sample(all, len(all), 0)
 	if c.mutants.sample > 0 {
-		picked = sample(all, c.mutants.sample)
+		picked = sample(all, c.mutants.sample, c.mutantSeed)
 	}
 	for _, i := range picked {
 		m, stub := all[i], stubs[i]
@@ -155,12 +157,31 @@ func (c *checker) makeMutants(x *exercise, dir string) error {
 	return nil
 }
 
+// seedOf is -mutant-seed's text as a seed for sample: 0 for none.
+func seedOf(text string) uint64 {
+	if text == "" {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(text))
+	return max(h.Sum64(), 1)
+}
+
 // sample picks n of ms, one operator after the other, so that a sample
 // covers as many operators as it can, and returns their indexes in order.
-func sample(ms []mutate.Mutant, n int) []int {
+// With seed 0 it takes each operator's mutants in source order; any other
+// seed shuffles them first (the same seed, the same sample), so that
+// samples under different seeds cover different mutants in time.
+func sample(ms []mutate.Mutant, n int, seed uint64) []int {
 	byOp := map[mutate.Operator][]int{}
 	for i, m := range ms {
 		byOp[m.Operator] = append(byOp[m.Operator], i)
+	}
+	if seed != 0 {
+		r := rand.New(rand.NewPCG(seed, 0))
+		for _, op := range mutate.Operators() {
+			r.Shuffle(len(byOp[op]), func(i, j int) { byOp[op][i], byOp[op][j] = byOp[op][j], byOp[op][i] })
+		}
 	}
 	var picked []int
 	for k := 0; len(picked) < min(n, len(ms)); k++ {
@@ -201,7 +222,14 @@ func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) erro
 			limits = append(limits, fmt.Sprintf("%s %v", x.Slug, c.runLimit(x)))
 		}
 	}
-	log("mutants: %d, each tested with -race -count=%d; time limit per run: %s", total, c.mutantRuns, strings.Join(limits, ", "))
+	what := "all"
+	if c.mutants.sample > 0 {
+		what = fmt.Sprintf("a sample of %d per exercise, in source order", c.mutants.sample)
+		if c.mutantSeed != 0 {
+			what = fmt.Sprintf("a sample of %d per exercise, shuffled by seed %d", c.mutants.sample, c.mutantSeed)
+		}
+	}
+	log("mutants: %d (%s), each tested with -race -count=%d; time limit per run: %s", total, what, c.mutantRuns, strings.Join(limits, ", "))
 	var jobs []job
 	for _, x := range c.exs {
 		for _, m := range x.mutants {
@@ -259,7 +287,7 @@ func (c *checker) runWaves(ctx context.Context, log func(string, ...any), label 
 					limit = max(limit, j.m.limit)
 				}
 				count := r[0].count
-				out, err := goTestEnv(ctx, raceEnv(), c.root, overlay, pkgsOf(exs), "-race", "-vet=off",
+				out, err := c.goTest(ctx, raceEnv(), overlay, exs, "-race", "-vet=off",
 					"-count="+strconv.Itoa(count), "-p", strconv.Itoa(c.parallel),
 					"-timeout", (limit * time.Duration(count)).String())
 				mu.Lock()

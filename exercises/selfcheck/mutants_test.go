@@ -113,8 +113,22 @@ func TestSample(t *testing.T) {
 	for i, op := range []mutate.Operator{mutate.DeleteLockPair, mutate.DeleteLockPair, mutate.DeleteLockPair, mutate.RemoveDefer, mutate.DropRecover} {
 		ms = append(ms, mutate.Mutant{Operator: op, Line: i + 1})
 	}
-	assert.Equal(t, []int{0, 1, 3, 4}, sample(ms, 4), "every operator first, then the second of each, in source order")
-	assert.Equal(t, []int{0, 1, 2, 3, 4}, sample(ms, 9), "a sample larger than all is all")
+	assert.Equal(t, []int{0, 1, 3, 4}, sample(ms, 4, 0), "every operator first, then the second of each, in source order")
+	assert.Equal(t, []int{0, 1, 2, 3, 4}, sample(ms, 9, 0), "a sample larger than all is all")
+
+	// With a seed: still every operator first, the same sample for the
+	// same seed, and, over seeds, every mutant of an operator in turn.
+	seen := map[int]bool{}
+	for seed := uint64(1); seed <= 20; seed++ {
+		got := sample(ms, 3, seed)
+		assert.Equal(t, got, sample(ms, 3, seed), "seed %d: the same seed must give the same sample", seed)
+		assert.Len(t, got, 3)
+		assert.Subset(t, got, []int{3, 4}, "seed %d: one mutant of each operator comes first", seed)
+		for _, i := range got {
+			seen[i] = true
+		}
+	}
+	assert.Len(t, seen, 5, "20 seeds must between them sample every mutant; sampled %v", seen)
 }
 
 func TestParseMutantsMode(t *testing.T) {

@@ -306,6 +306,11 @@ func {{.Test}}(t *testing.T) {
 	if len(running) > 0 {
 		fmt.Fprintf(os.Stdout, "%s %d\n%s\n\n", {{printf "%q" .Marker}}, len(running), strings.Join(running, "\n\n"))
 	}
+{{- if .FailOnLeak}}
+	if len(proven)+len(running) > 0 {
+		t.Fail() // counted as this run's failure by a go test -count
+	}
+{{- end}}
 	fmt.Fprintf(os.Stdout, "%s %s\n", {{printf "%q" .Done}}, {{printf "%q" .ImportPath}})
 {{- if .Sealed}}
 	// The grader takes the tests to have run to the end only from this
@@ -346,6 +351,9 @@ type censusConfig struct {
 	// has it: the fallback, goroutine dumps, is then the only method (for
 	// testing it on a toolchain that has the profile).
 	DumpOnly bool
+	// FailOnLeak fails the census test when it lists goroutines, so that
+	// each run of a go test -count counts its own leak (WatchdogTest).
+	FailOnLeak bool
 }
 
 // census returns the census test file for a package whose test files are
@@ -387,9 +395,41 @@ func census(tests map[string][]byte, cfg censusConfig) ([]byte, error) {
 		"Limit": limit, "LimitText": cfg.Limit.String(),
 		"Tick": ms(tick), "IdleTicks": int(cfg.Watchdog / tick), "Every": "time.Second", "DumpOnly": cfg.DumpOnly,
 		"MaxGoroutines": cfg.MaxGoroutines, "MaxMemory": cfg.MaxMemory, "Limited": watchdogLimit,
+		"FailOnLeak": cfg.FailOnLeak,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return format.Source(b.Bytes())
+}
+
+// Markers of the watchdog's and the census's findings in a test binary's
+// output, for tools that run go test with WatchdogTest themselves.
+const (
+	// DeadlockMarker starts the watchdog's proof that a test can never
+	// finish (the binary then exits at once).
+	DeadlockMarker = watchdogProof
+	// LeakMarker and StillRunningMarker start the census's lists of
+	// goroutines proven stuck and of those still running in the learner's
+	// code after the tests.
+	LeakMarker, StillRunningMarker = censusLeaked, censusMarker
+	// LimitMarker starts the line of a binary stopped at a resource limit.
+	LimitMarker = watchdogLimit
+)
+
+// WatchdogTest returns the name and source of the test file the grader
+// adds to an exercise's package (tests are its test files, name ->
+// source; own, the absolute paths of the learner's files): the watchdog
+// that proves a deadlock as it forms, and the census that lists the
+// goroutines leaked after the tests, failing its test when there are
+// any. A tool that runs go test on the exercises itself (the self-check)
+// lays it over the package's folder with go test -overlay, and puts
+// LeakProfileEnv in the test binaries' environment: the exercises' tests
+// then leave deadlocks to the watchdog, as under the grader, and a
+// deadlocking answer is proven in a fraction of a second instead of
+// waiting out every test's own deadline.
+func WatchdogTest(tests map[string][]byte, importPath string, own []string) (name string, src []byte, err error) {
+	src, err = census(tests, censusConfig{Own: own, ImportPath: importPath, FailOnLeak: true,
+		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory})
+	return censusFile, src, err
 }
