@@ -121,6 +121,32 @@ func TestTransferMovesMoney(t *testing.T) {
 	})
 }
 
+// TestAccountsOpenedAtOnceGetUniqueIDs opens accounts from many goroutines
+// at once: the ID counter is shared by all of them, so it must be updated
+// atomically (the race detector reports a plain read and write of it, and
+// two accounts could get one ID and lock in no order at all).
+func TestAccountsOpenedAtOnceGetUniqueIDs(t *testing.T) {
+	const n = 32
+	ids := make([]int64, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start // every goroutine opens its account at the same moment
+			ids[i] = transfer.NewAccount(0).ID()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		assert.False(t, seen[id], "two of %d accounts opened at once got ID %d: NewAccount must hand out IDs atomically, as the given code does", n, id)
+		seen[id] = true
+	}
+}
+
 func TestSelfTransferDoesNotDeadlock(t *testing.T) {
 	within(t, deadline, "Transfer(a, a, 100)",
 		"a transfer from an account to itself must not lock that account twice: Go's Mutex is not reentrant, so the second Lock waits forever for the first", func() {
