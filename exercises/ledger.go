@@ -16,4 +16,5 @@ var ledger = Exercise{
 	},
 	// Three tests of at most 3 s each, even when every one deadlocks.
 	Timeout: 30 * time.Second,
+	Gaps:    true,
 }
