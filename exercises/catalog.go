@@ -57,6 +57,14 @@ type Exercise struct {
 	// Timeout bounds one run of the exercise's tests under -race, even
 	// for a deadlocking or leaking solution.
 	Timeout time.Duration
+	// Gaps says that the grader opens a gap after each unlock in the
+	// learner's files (runner/grade's Gapped): a test that runs in a
+	// testing/synctest bubble with CONCLAB_GAPS=1 set sees every other
+	// goroutine reach its own next step before the one that unlocked
+	// goes on, so a critical section split in two, or a check made
+	// before a wait that no longer holds the lock, fails in every run
+	// rather than when the scheduler happens to cooperate.
+	Gaps bool
 }
 
 // Dir is the exercise's folder name, e.g. "01-counter".

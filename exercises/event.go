@@ -10,4 +10,5 @@ var event = Exercise{
 	Files:   []string{"event.go"},
 	Imports: []string{"context", "sync", "sync/atomic", "time"},
 	Timeout: 30 * time.Second,
+	Gaps:    true,
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -192,4 +193,43 @@ func TestNoOverdraftUnderContention(t *testing.T) {
 	assert.Equal(t, int64(17), refused.Load(), "the 17 moves that do not fit must return ErrInsufficientFunds")
 	a, b := l.Audit()
 	assert.Equal(t, [2]int64{1, 99}, [2]int64{a, b}, "after 33 moves of 3, A must hold 1 and B 99")
+}
+
+// TestEveryMoveIsOneStep: goroutines each move the whole of A at once;
+// exactly one of them can be paid. It runs in a synctest bubble with
+// CONCLAB_GAPS=1: under conclab's grader, each unlock in the ledger then
+// waits until every other goroutine has reached its own next step, so a
+// Move that checks the funds under the lock, unlocks, and locks again to
+// move them lets every mover pass the check before any moves, in every
+// run. (Without the grader, in a plain go test, the test still holds a
+// correct ledger to the same answer.)
+func TestEveryMoveIsOneStep(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		const movers, whole = 10, 100
+		l := ledger.New(whole, 0)
+		var ok, refused atomic.Int64
+		var wg sync.WaitGroup
+		for range movers {
+			wg.Go(func() {
+				switch err := l.Move(whole); {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, ledger.ErrInsufficientFunds):
+					refused.Add(1)
+				default:
+					t.Errorf("Move(%d) returned %v; want nil or ErrInsufficientFunds", whole, err)
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, int64(1), ok.Load(),
+			"%d goroutines each moved all %d of A and %d succeeded; only one can be paid. "+
+				"Did Move check the funds, unlock, then lock again to move them? "+
+				"Between the two, the others checked the same money: check and move under one lock",
+			movers, whole, ok.Load())
+		assert.Equal(t, int64(movers-1), refused.Load(), "the moves that cannot be paid must return ErrInsufficientFunds")
+		a, b := l.Audit()
+		assert.Equal(t, [2]int64{0, whole}, [2]int64{a, b}, "after one move of the whole of A, A must hold 0 and B %d", whole)
+	})
 }

@@ -206,6 +206,75 @@ func TestClearOnAClearEventKeepsItsWaiters(t *testing.T) {
 	})
 }
 
+// TestSetReachesWaitersOnTheirWayIn: Set is called while the waiters are
+// still inside Wait, past their first look at the event but not yet
+// asleep. It runs in a synctest bubble with CONCLAB_GAPS=1: under
+// conclab's grader, each unlock in the event then waits until every other
+// goroutine has reached its own next step, so Set always falls between a
+// waiter's look at the flag (under the lock) and its sleep. A Wait that
+// unlocks after looking and locks again to wait, without looking again,
+// misses Set's wakeup in every run. (Without the grader, in a plain go
+// test, the test still holds a correct event to the same answer.)
+func TestSetReachesWaitersOnTheirWayIn(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		const waiters = 10
+		e := event.New()
+		results := startWaiters(context.Background(), e, waiters)
+		// Every waiter has looked at the event and is on its way to
+		// sleep (under the grader: held in the gap after its unlock).
+		synctest.Wait()
+		require.Empty(t, results, "%d waiters returned from Wait before Set was called", len(results))
+
+		e.Set()
+		synctest.Wait()
+		released := len(results)
+		assert.Equal(t, waiters, released,
+			"Set while the waiters were on their way into Wait released only %d of %d; "+
+				"a waiter that looks at the flag, unlocks, then locks again to wait misses a Set in between: "+
+				"look at the flag again under the lock you wait with (for !set { cond.Wait() }), or wait on a channel that Set closes",
+			released, waiters)
+		for range released {
+			assert.NoError(t, (<-results).err, "Wait must return nil once the event is set")
+		}
+		// The late ones, if any, return when they notice the event at
+		// last (a waiter that polls); one that missed the wakeup never
+		// does, and the bubble reports it blocked.
+		for range waiters - released {
+			<-results
+		}
+	})
+}
+
+// TestManySetsAtOnce: goroutines set the event at the same moment, with
+// waiters already waiting; Set on a set event does nothing. Like
+// TestSetReachesWaitersOnTheirWayIn it runs in a synctest bubble with
+// CONCLAB_GAPS=1, so under conclab's grader every Set that looks at the
+// flag, unlocks, and locks again to set it finds the flag still clear,
+// in every run.
+func TestManySetsAtOnce(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		const waiters, setters = 10, 5
+		e := event.New()
+		results := startWaiters(context.Background(), e, waiters)
+		synctest.Wait()
+		var wg sync.WaitGroup
+		for range setters {
+			wg.Go(e.Set)
+		}
+		wg.Wait()
+		synctest.Wait()
+		assert.True(t, e.IsSet(), "IsSet must be true after %d Sets at once", setters)
+		released := len(results)
+		assert.Equal(t, waiters, released,
+			"%d Sets at once released only %d of %d waiters", setters, released, waiters)
+		for range waiters {
+			assert.NoError(t, (<-results).err, "Wait must return nil once the event is set")
+		}
+	})
+}
+
 // TestConcurrentUse runs every method at once from many goroutines, in real
 // time, for the race detector to watch.
 func TestConcurrentUse(t *testing.T) {

@@ -130,6 +130,9 @@ func main() {
 		defer os.RemoveAll(watchdogs)
 		err = c.layWatchdogs(watchdogs)
 	}
+	if err == nil {
+		err = c.layGapHelpers(watchdogs)
+	}
 	if err != nil {
 		log("%v", err)
 		os.Exit(2)
@@ -194,6 +197,9 @@ type exercise struct {
 	// watchdog lays the grader's watchdog over the package: its path
 	// there -> the file written for it (layWatchdogs).
 	watchdog map[string]string
+	// gapHelper lays the gap helper over the package of an exercise
+	// with Gaps, the same way (layGapHelpers).
+	gapHelper map[string]string
 }
 
 type checker struct {
@@ -213,6 +219,11 @@ type checker struct {
 	equivalents   map[string]string // equivalent.txt: mutant key -> why it is equivalent
 	mutantsMade   bool
 	env           []string // the test binaries' environment for the leak profile
+	// The gapped copies of learner files (gaps.go): source path -> the
+	// copy in gapDir, guarded by gapMu (go test runs go at once).
+	gapDir string
+	gapMu  sync.Mutex
+	gapped map[string]string
 }
 
 func newChecker(only string) (*checker, error) {

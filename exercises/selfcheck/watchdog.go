@@ -51,7 +51,8 @@ func (c *checker) layWatchdogs(dir string) error {
 }
 
 // goTest runs go test over the packages of exs (goTestEnv) with overlay,
-// the exercises' watchdogs and env (on top of the leak profile's).
+// the exercises' watchdogs, their learner files gapped where they have
+// Gaps (gaps.go), and env (on top of the leak profile's).
 func (c *checker) goTest(ctx context.Context, env []string, overlay map[string]string, exs []*exercise, args ...string) (map[string]*pkgRun, error) {
 	all := maps.Clone(overlay)
 	if all == nil {
@@ -59,6 +60,9 @@ func (c *checker) goTest(ctx context.Context, env []string, overlay map[string]s
 	}
 	for _, x := range exs {
 		maps.Copy(all, x.watchdog)
+		if err := c.withGaps(all, x); err != nil {
+			return nil, fmt.Errorf("%s: laying the gaps: %v", x.ID(), err)
+		}
 	}
 	return goTestEnv(ctx, append(append([]string(nil), c.env...), env...), c.root, all, pkgsOf(exs), args...)
 }

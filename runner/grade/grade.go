@@ -413,8 +413,15 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 			src, ok := learnerSrc[name]
 			if !ok {
 				src, learner = b, copyPath // not built: the exercise is not run
-			} else if clocked, ok := withClock(src, clockImport(ex)); ok {
-				src = clocked
+			} else {
+				// A file that does not parse is built as it is, for
+				// the compiler to say why.
+				if gapped, err := Gapped(ex, src); err == nil {
+					src = gapped
+				}
+				if clocked, ok := withClock(src, clockImport(ex)); ok {
+					src = clocked
+				}
 			}
 			if err := os.WriteFile(copyPath, src, 0o644); err != nil {
 				return nil, err
@@ -430,6 +437,9 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 		overlay[target] = copyPath
 	}
 	if err := layClock(overlay, dir, tmp, ex); err != nil {
+		return nil, err
+	}
+	if err := layGapHelper(overlay, dir, tmp, ex, canonical); err != nil {
 		return nil, err
 	}
 	var targets []string
