@@ -28,6 +28,7 @@ import (
 	patterns "github.com/conclab/conclab/lessons/17-patterns"
 	testcode "github.com/conclab/conclab/lessons/18-testing"
 	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/lessons/stepper"
 )
 
 // All returns every lesson in course order.
@@ -69,4 +70,38 @@ func Find(name string) (lesson.Lesson, error) {
 		valid[i] = l.ID()
 	}
 	return lesson.Lesson{}, fmt.Errorf("no lesson %q; valid: %s", name, strings.Join(valid, ", "))
+}
+
+// Levels returns every lesson's stepper levels in course order (by lesson,
+// then in the order each lesson lists them), numbered from 1, each marked
+// with its lesson's ID. Each call returns new Level values (sharing the
+// lessons' code and variables, which nothing changes), so setting a
+// field of one does not touch the lessons.
+func Levels() []*stepper.Level {
+	var ls []*stepper.Level
+	for _, l := range All() {
+		for _, lv := range l.Levels {
+			lv.Number = len(ls) + 1
+			lv.Lesson = l.ID()
+			ls = append(ls, &lv)
+		}
+	}
+	return ls
+}
+
+// FindLevel returns the stepper level named by number ("1") or slug
+// ("lost-update"), or an error that lists the valid names.
+func FindLevel(name string) (*stepper.Level, error) {
+	all := Levels()
+	n, err := strconv.Atoi(name)
+	for _, l := range all {
+		if (err == nil && l.Number == n) || strings.EqualFold(l.Slug, name) {
+			return l, nil
+		}
+	}
+	valid := make([]string, len(all))
+	for i, l := range all {
+		valid[i] = fmt.Sprintf("%d %s", l.Number, l.Slug)
+	}
+	return nil, fmt.Errorf("no level %q; valid: %s", name, strings.Join(valid, ", "))
 }

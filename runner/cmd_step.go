@@ -10,7 +10,8 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/conclab/conclab/runner/stepper"
+	"github.com/conclab/conclab/lessons"
+	"github.com/conclab/conclab/runner/stepgame"
 )
 
 func init() {
@@ -25,7 +26,7 @@ func init() {
 					return Usagef("step takes at most one level, e.g. conclab step 1 or conclab step lost-update")
 				}
 				if *list {
-					for _, l := range stepper.Levels() {
+					for _, l := range lessons.Levels() {
 						fixed := ""
 						if l.Fixed {
 							fixed = "  (fixed: cannot be won)"
@@ -38,7 +39,7 @@ func init() {
 				if len(args) == 1 {
 					name = args[0]
 				}
-				l, err := stepper.Find(name)
+				l, err := lessons.FindLevel(name)
 				if err != nil {
 					return Usagef("%v", err)
 				}
@@ -65,19 +66,19 @@ func stepLevels(ctx context.Context, app *App, n int, auto bool, delay time.Dura
 	if delay == 0 && screen {
 		delay = 800 * time.Millisecond
 	}
-	levels := stepper.Levels()
+	levels := lessons.Levels()
 	for {
-		outcome, err := stepper.Play(ctx, levels[n-1], stepper.Options{
+		outcome, err := stepgame.Play(ctx, levels[n-1], stepgame.Options{
 			In: app.Stdin, Out: out, Screen: screen, Width: app.Width, Theme: app.Theme,
 			Auto: auto, Delay: delay,
 		})
-		if err == stepper.ErrNoKeys {
+		if err == stepgame.ErrNoKeys {
 			return ExitCode(1)
 		}
 		if err != nil {
 			return err
 		}
-		if outcome != stepper.Next || n == len(levels) {
+		if outcome != stepgame.Next || n == len(levels) {
 			return nil
 		}
 		n++

@@ -63,4 +63,5 @@ var Lesson = lesson.Lesson{
 		{Name: "map-writer", Title: "Two goroutines writing one map", Run: mapWriter},
 	},
 	Exercises: []string{"counter"},
+	Levels:    levels(),
 }

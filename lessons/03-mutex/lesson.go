@@ -57,4 +57,5 @@ var Lesson = lesson.Lesson{
 		{Name: "double-lock", Title: "Inc locks, then calls Add, which locks again", Run: doubleLock},
 	},
 	Exercises: []string{"ledger"},
+	Levels:    levels(),
 }

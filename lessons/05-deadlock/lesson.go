@@ -63,4 +63,5 @@ var Lesson = lesson.Lesson{
 		},
 	},
 	Exercises: []string{"transfer"},
+	Levels:    levels(),
 }

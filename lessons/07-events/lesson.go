@@ -59,4 +59,5 @@ var Lesson = lesson.Lesson{
 		},
 	},
 	Exercises: []string{"event"},
+	Levels:    levels(),
 }

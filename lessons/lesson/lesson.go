@@ -12,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/conclab/conclab/lessons/stepper"
 )
 
 // Lesson is one numbered unit of the course.
@@ -29,6 +31,11 @@ type Lesson struct {
 	Children []Demo
 	// Exercises are the slugs of the exercises that practise this lesson.
 	Exercises []string
+	// Levels are this lesson's puzzles for the interleaving stepper
+	// (conclab step), in the order they are played: usually a bug, then
+	// its fix, which the stepper proves unwinnable. Their Number and
+	// Lesson are left zero: the course (lessons.Levels) sets them.
+	Levels []stepper.Level
 }
 
 // Demo is one live demonstration: it states a claim, runs real goroutines

@@ -1,5 +1,6 @@
 // Package lessontest runs lesson demos inside tests: fast, bounded by a
-// deadline, checked for leaked goroutines, with their findings at hand.
+// deadline, checked for leaked goroutines, with their findings at hand;
+// and checks a lesson's stepper levels with the stepper's search (Levels).
 //
 // A lesson package's tests look like this:
 //

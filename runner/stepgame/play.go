@@ -1,4 +1,12 @@
-package stepper
+// Package stepgame is the interleaving stepper's game (conclab step): it
+// shows a level's goroutines side by side, runs the next step of the one
+// the player picks, and says when the bug appears; for a fixed level it
+// counts the schedules tried and shows the search's proof that none wins.
+// With Auto it plays the shortest winning schedule by itself.
+//
+// The model and the search are lessons/stepper; the levels live with the
+// lessons that teach them (lessons.Levels).
+package stepgame
 
 import (
 	"bufio"
@@ -10,6 +18,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
+	"github.com/conclab/conclab/lessons/stepper"
 )
 
 // Options are how a level is played.
@@ -46,21 +55,21 @@ var ErrNoKeys = errors.New("input ended before the bug appeared")
 
 // game is one level being played.
 type game struct {
-	l       *Level
+	l       *stepper.Level
 	o       Options
-	st      *State
-	history []*State
+	st      *stepper.State
+	history []*stepper.State
 	sched   []int
 	last    string
 	note    string
-	proof   Result
+	proof   stepper.Result
 	tried   map[string]bool // complete schedules played, for fixed levels
 	proved  bool            // the proof has been shown
 }
 
 // Play plays level l until the bug appears, the user quits, or (for a
 // fixed level) the input ends.
-func Play(ctx context.Context, l *Level, o Options) (Outcome, error) {
+func Play(ctx context.Context, l *stepper.Level, o Options) (Outcome, error) {
 	if o.Theme == nil {
 		o.Theme = lesson.Plain{}
 	}
@@ -68,7 +77,7 @@ func Play(ctx context.Context, l *Level, o Options) (Outcome, error) {
 		o.Width = 80
 	}
 	g := &game{l: l, o: o, st: l.Start(), tried: make(map[string]bool)}
-	g.proof = Solve(l)
+	g.proof = stepper.Solve(l)
 	if o.Auto {
 		return g.auto(ctx)
 	}
@@ -316,7 +325,7 @@ func (g *game) mutexes() []string {
 	var ms []string
 	for _, gr := range g.l.Gs {
 		for _, in := range gr.Code {
-			if in.Op == Lock && !contains(ms, in.Mutex) {
+			if in.Op == stepper.Lock && !contains(ms, in.Mutex) {
 				ms = append(ms, in.Mutex)
 			}
 		}
@@ -443,10 +452,10 @@ func visibleLen(s string) int {
 }
 
 // usesRegister reports whether the goroutine's code reads or writes r.
-func usesRegister(gr Goroutine) bool {
+func usesRegister(gr stepper.Goroutine) bool {
 	for _, in := range gr.Code {
 		switch in.Op {
-		case Load, Add, Store, JumpIf:
+		case stepper.Load, stepper.Add, stepper.Store, stepper.JumpIf:
 			return true
 		}
 	}

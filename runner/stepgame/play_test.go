@@ -1,4 +1,4 @@
-package stepper_test
+package stepgame_test
 
 import (
 	"bytes"
@@ -10,15 +10,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/conclab/conclab/runner/stepper"
+	"github.com/conclab/conclab/lessons"
+	"github.com/conclab/conclab/runner/stepgame"
 )
 
-func play(t *testing.T, level, keys string, auto bool) (stepper.Outcome, string, error) {
+func play(t *testing.T, level, keys string, auto bool) (stepgame.Outcome, string, error) {
 	t.Helper()
-	l, err := stepper.Find(level)
+	l, err := lessons.FindLevel(level)
 	require.NoError(t, err)
 	var out bytes.Buffer
-	outcome, err := stepper.Play(context.Background(), l, stepper.Options{In: strings.NewReader(keys), Out: &out, Width: 100, Auto: auto})
+	outcome, err := stepgame.Play(context.Background(), l, stepgame.Options{In: strings.NewReader(keys), Out: &out, Width: 100, Auto: auto})
 	return outcome, out.String(), err
 }
 
@@ -36,7 +37,7 @@ func TestScriptedWins(t *testing.T) {
 		t.Run(c.level, func(t *testing.T) {
 			outcome, out, err := play(t, c.level, c.keys, false)
 			require.NoError(t, err, out)
-			assert.Equal(t, stepper.Won, outcome, out)
+			assert.Equal(t, stepgame.Won, outcome, out)
 			assert.Contains(t, out, c.want)
 		})
 	}
@@ -45,18 +46,18 @@ func TestScriptedWins(t *testing.T) {
 // TestAuto: --auto wins every winnable level by itself with the shortest
 // schedule, and shows the proof for every fixed one.
 func TestAuto(t *testing.T) {
-	for _, l := range stepper.Levels() {
+	for _, l := range lessons.Levels() {
 		t.Run(l.Slug, func(t *testing.T) {
 			outcome, out, err := play(t, l.Slug, "", true)
 			require.NoError(t, err)
 			if l.Fixed {
-				assert.Equal(t, stepper.Unwinnable, outcome)
+				assert.Equal(t, stepgame.Unwinnable, outcome)
 				assert.Contains(t, out, "none shows the bug")
 				assert.Contains(t, out, "Why: "+l.Fix)
 				assert.NotContains(t, out, "BUG:")
 				return
 			}
-			assert.Equal(t, stepper.Won, outcome)
+			assert.Equal(t, stepgame.Won, outcome)
 			assert.Contains(t, out, "BUG: ")
 			assert.Regexp(t, `Schedule: [0-9 ]+ \(([0-9]+) steps; the shortest possible has ([0-9]+)\)`, out)
 			m := strings.Split(out[strings.LastIndex(out, "Schedule: "):], "(")[1]
@@ -72,7 +73,7 @@ func TestFixedLevelExploredByHand(t *testing.T) {
 	// The mutex level has two schedules: whoever locks first runs to the end.
 	outcome, out, err := play(t, "mutex", "1 2 1111 22222 r 22222 11111", false)
 	require.NoError(t, err)
-	assert.Equal(t, stepper.Unwinnable, outcome)
+	assert.Equal(t, stepgame.Unwinnable, outcome)
 	assert.Contains(t, out, "You have tried 1 of the 2 schedules")
 	assert.Contains(t, out, "You have tried 2 of the 2 schedules")
 	assert.Contains(t, out, "You have explored every schedule, and none shows the bug: this level cannot be won.")
@@ -85,8 +86,8 @@ func TestKeys(t *testing.T) {
 	// u undoes the last step, r restarts, unknown keys and goroutines are
 	// explained; the script then ends before the bug: an error.
 	outcome, out, err := play(t, "lost-update", "1 u u 7 x 1 1 r 1", false)
-	assert.ErrorIs(t, err, stepper.ErrNoKeys)
-	assert.Equal(t, stepper.NoMoreKeys, outcome)
+	assert.ErrorIs(t, err, stepgame.ErrNoKeys)
+	assert.Equal(t, stepgame.NoMoreKeys, outcome)
 	assert.Contains(t, out, "(undone)")
 	assert.Contains(t, out, "(nothing to undo)")
 	assert.Contains(t, out, "there is no goroutine 7: use 1 2")
@@ -96,7 +97,7 @@ func TestKeys(t *testing.T) {
 
 	outcome, out, err = play(t, "lost-update", "1 q 2", false)
 	require.NoError(t, err)
-	assert.Equal(t, stepper.Quit, outcome)
+	assert.Equal(t, stepgame.Quit, outcome)
 	assert.NotContains(t, out, "2. goroutine 2", "nothing runs after q")
 
 	// A winnable level played to a correct ending says so and invites a retry.
@@ -109,10 +110,10 @@ func fmtSscanf(s string, steps, shortest *int) (int, error) {
 }
 
 func TestStoryFitsANarrowTerminal(t *testing.T) {
-	l, err := stepper.Find("check-then-act")
+	l, err := lessons.FindLevel("check-then-act")
 	require.NoError(t, err)
 	var out strings.Builder
-	_, err = stepper.Play(context.Background(), l, stepper.Options{In: strings.NewReader("q"), Out: &out, Width: 60})
+	_, err = stepgame.Play(context.Background(), l, stepgame.Options{In: strings.NewReader("q"), Out: &out, Width: 60})
 	require.NoError(t, err)
 	assert.Contains(t, out.String(), "\nOne printer. Each goroutine checks that nobody is busy\nprinting, then marks it busy and prints.\n", "the story is wrapped between words")
 	for _, line := range strings.Split(out.String(), "\n")[:4] {
@@ -125,10 +126,10 @@ func TestAutoOnAScreenSaysWhatItPlays(t *testing.T) {
 		"1": "auto: playing the shortest schedule that shows the bug, 6 steps: 1 1 2 1 2 2",
 		"3": "auto: no schedule shows the bug; the proof follows",
 	} {
-		l, err := stepper.Find(level)
+		l, err := lessons.FindLevel(level)
 		require.NoError(t, err)
 		var out strings.Builder
-		_, err = stepper.Play(context.Background(), l, stepper.Options{In: strings.NewReader(""), Out: &out, Width: 100, Screen: true, Auto: true})
+		_, err = stepgame.Play(context.Background(), l, stepgame.Options{In: strings.NewReader(""), Out: &out, Width: 100, Screen: true, Auto: true})
 		require.NoError(t, err)
 		assert.Contains(t, out.String(), want)
 		assert.NotContains(t, out.String(), "u undo", "no keys are read in --auto")

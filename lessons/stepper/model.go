@@ -1,7 +1,7 @@
-// Package stepper is the interleaving stepper: tiny programs of two or
-// three goroutines whose steps the user schedules by hand, one at a time,
-// until the bug appears (a lost update, a deadlock, two goroutines in a
-// critical section, a missed wake-up).
+// Package stepper is the model behind the interleaving stepper: tiny
+// programs of two or three goroutines whose steps are scheduled one at a
+// time, until a bug appears (a lost update, a deadlock, two goroutines in
+// a critical section, a missed wake-up).
 //
 // It is the one deliberate model in conclab: a real scheduler cannot be
 // driven step by step, so each level is a short list of instructions over
@@ -10,6 +10,11 @@
 // schedule that produces the bug by breadth-first search over every
 // reachable state, and for a level whose fix makes the bug impossible it
 // proves so by visiting every reachable state and finding none.
+//
+// The levels themselves live with the lessons that teach them (each
+// lesson's levels.go, listed in lesson.Lesson.Levels); the lessons package
+// numbers them in course order, and the runner's stepgame plays them. This
+// package imports nothing of conclab, so any lesson can build levels.
 package stepper
 
 import (
@@ -58,10 +63,12 @@ type Goroutine struct {
 
 // Level is one puzzle.
 type Level struct {
+	// Number and Lesson are set by the course (lessons.Levels), which
+	// knows the order of all levels and which lesson holds each.
 	Number int
+	Lesson string // the lesson it belongs to, e.g. "2 race"
 	Slug   string
 	Title  string
-	Lesson string // the lesson it belongs to, e.g. "2 race"
 	Story  string // what the program does and what to try
 	Goal   string // the bug to produce, one line
 	// Fixed levels cannot be won: the stepper proves it by exploring
