@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,24 +17,8 @@ import (
 // file descriptors in this process (the client's end and the server's).
 const idleClients = 1000
 
-// threadsCreated is pprof's count of OS threads the runtime has created.
-func threadsCreated() int { return pprof.Lookup("threadcreate").Count() }
-
-// echo answers every byte it reads, until the client goes away.
-func echo(conn net.Conn) {
-	defer conn.Close()
-	buf := make([]byte, 64)
-	for {
-		n, err := conn.Read(buf) // parks the goroutine until bytes arrive: it holds no thread
-		if err != nil {
-			return
-		}
-		if _, err := conn.Write(buf[:n]); err != nil {
-			return
-		}
-	}
-}
-
+// idleConns connects 1,000 clients that say nothing, each served by a
+// goroutine blocked in Read, and counts the goroutines and OS threads.
 func idleConns(ctx context.Context, s *lesson.Stage) error {
 	n := idleClients
 	limit := fdLimit(2*n + 100)
@@ -125,4 +108,19 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 	s.Say("kqueue on macOS) waits for all of them on one thread: what the old")
 	s.Say("course wrote by hand with select.")
 	return nil
+}
+
+// echo answers every byte it reads, until the client goes away.
+func echo(conn net.Conn) {
+	defer conn.Close()
+	buf := make([]byte, 64)
+	for {
+		n, err := conn.Read(buf) // parks the goroutine until bytes arrive: it holds no thread
+		if err != nil {
+			return
+		}
+		if _, err := conn.Write(buf[:n]); err != nil {
+			return
+		}
+	}
 }
