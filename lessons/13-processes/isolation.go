@@ -21,6 +21,8 @@ var (
 	counter   int
 )
 
+// isolation adds 1 to counter in 20 child processes, then in 20
+// goroutines: each process has its own counter, the goroutines share one.
 func isolation(ctx context.Context, s *lesson.Stage) error {
 	ctx, cancel := context.WithTimeout(ctx, s.Limit(3*safety)) // 20 processes on a busy machine
 	defer cancel()

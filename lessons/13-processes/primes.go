@@ -20,83 +20,9 @@ const primeLimit = 2_000_000
 // primeRangeEnv tells a prime-worker child its slice: "lo:hi".
 const primeRangeEnv = "CONCLAB_PRIME_RANGE"
 
-// countPrimes counts the primes in [lo, hi) by trial division: pure CPU,
-// no memory traffic, no locks.
-func countPrimes(lo, hi int) int {
-	n := 0
-	for x := max(lo, 2); x < hi; x++ {
-		prime := true
-		for d := 2; d*d <= x; d++ {
-			if x%d == 0 {
-				prime = false
-				break
-			}
-		}
-		if prime {
-			n++
-		}
-	}
-	return n
-}
-
-// slice is worker i's share of [0, limit) when split n ways.
-func slice(limit, n, i int) (lo, hi int) { return i * limit / n, (i + 1) * limit / n }
-
-// withGoroutines counts the primes below limit with n goroutines.
-func withGoroutines(limit, n int) int {
-	counts := make([]int, n) // each goroutine writes only its own element
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			counts[i] = countPrimes(slice(limit, n, i))
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for _, c := range counts {
-		total += c
-	}
-	return total
-}
-
-// withProcesses counts the primes below limit with n child processes, each
-// told its slice in its environment and printing its count.
-func withProcesses(ctx context.Context, s *lesson.Stage, limit, n int) (int, error) {
-	counts := make([]int, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() { // a goroutine to wait for each child: they run at once
-			defer wg.Done()
-			cmd, err := s.Command(ctx, "prime-worker")
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			lo, hi := slice(limit, n, i)
-			cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d:%d", primeRangeEnv, lo, hi))
-			out, err := cmd.Output()
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			counts[i], errs[i] = strconv.Atoi(strings.TrimSpace(string(out)))
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for i := range n {
-		if errs[i] != nil {
-			return 0, fmt.Errorf("prime worker %d of %d: %w", i+1, n, errs[i])
-		}
-		total += counts[i]
-	}
-	return total, nil
-}
-
+// primes counts the primes below a limit with 1, 4 and 10 goroutines,
+// then with as many child processes, after timing what a goroutine and
+// a process cost to start.
 func primes(ctx context.Context, s *lesson.Stage) error {
 	ctx, cancel := context.WithTimeout(ctx, s.Limit(6*safety))
 	defer cancel()
@@ -177,6 +103,83 @@ func primes(ctx context.Context, s *lesson.Stage) error {
 	s.Say("workers only take turns. A process costs a fork, an exec and a runtime")
 	s.Say("start-up; its gift is isolation (a crash, a leak, a limit of its own).")
 	return nil
+}
+
+// countPrimes counts the primes in [lo, hi) by trial division: pure CPU,
+// no memory traffic, no locks.
+func countPrimes(lo, hi int) int {
+	n := 0
+	for x := max(lo, 2); x < hi; x++ {
+		prime := true
+		for d := 2; d*d <= x; d++ {
+			if x%d == 0 {
+				prime = false
+				break
+			}
+		}
+		if prime {
+			n++
+		}
+	}
+	return n
+}
+
+// slice is worker i's share of [0, limit) when split n ways.
+func slice(limit, n, i int) (lo, hi int) { return i * limit / n, (i + 1) * limit / n }
+
+// withGoroutines counts the primes below limit with n goroutines.
+func withGoroutines(limit, n int) int {
+	counts := make([]int, n) // each goroutine writes only its own element
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts[i] = countPrimes(slice(limit, n, i))
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	return total
+}
+
+// withProcesses counts the primes below limit with n child processes, each
+// told its slice in its environment and printing its count.
+func withProcesses(ctx context.Context, s *lesson.Stage, limit, n int) (int, error) {
+	counts := make([]int, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() { // a goroutine to wait for each child: they run at once
+			defer wg.Done()
+			cmd, err := s.Command(ctx, "prime-worker")
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			lo, hi := slice(limit, n, i)
+			cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d:%d", primeRangeEnv, lo, hi))
+			out, err := cmd.Output()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			counts[i], errs[i] = strconv.Atoi(strings.TrimSpace(string(out)))
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range n {
+		if errs[i] != nil {
+			return 0, fmt.Errorf("prime worker %d of %d: %w", i+1, n, errs[i])
+		}
+		total += counts[i]
+	}
+	return total, nil
 }
 
 // primeWorker is a child: it counts the primes in the slice its
