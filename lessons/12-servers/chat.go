@@ -3,7 +3,6 @@ package servers
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -49,82 +48,48 @@ func chat(ctx context.Context, s *lesson.Stage) error {
 		}
 	}()
 
-	addr := ln.Addr().String()
-	var everyone []*chatter
-	defer func() {
-		for _, c := range everyone {
-			c.conn.Close()
-		}
-	}()
-	var errs []error
-	expect := func(c *chatter, want string) { errs = append(errs, c.expect(want)) }
-	connect := func(name string) *chatter {
-		c, err := join(s, name, addr)
-		if err != nil {
-			errs = append(errs, err)
-			return nil
-		}
-		everyone = append(everyone, c)
-		return c
-	}
+	sc := &script{s: s, addr: ln.Addr().String()}
+	defer sc.hangUp()
 
 	s.Heading("alice and bob join; somebody else tries the name bob")
-	alice, bob, carol := connect("alice"), connect("bob"), connect("carol")
-	if err := errors.Join(errs...); err != nil {
+	alice, bob, carol := sc.connect("alice"), sc.connect("bob"), sc.connect("carol")
+	if err := sc.failed(); err != nil {
 		return err
 	}
 	alice.send("JOIN alice")
-	expect(alice, "OK")
+	sc.expect(alice, "OK")
 	bob.send("JOIN bob")
-	expect(bob, "OK")
-	expect(alice, "* bob joined")
+	sc.expect(bob, "OK")
+	sc.expect(alice, "* bob joined")
 	carol.send("JOIN bob")
-	errTaken := carol.expect("ERR name taken")
-	errs = append(errs, errTaken)
+	errTaken := sc.expect(carol, "ERR name taken")
 	carol.send("JOIN carol")
-	expect(carol, "OK")
-	expect(alice, "* carol joined")
-	expect(bob, "* carol joined")
+	sc.expect(carol, "OK")
+	sc.expect(alice, "* carol joined")
+	sc.expect(bob, "* carol joined")
 
 	if err := s.Pause(ctx, "alice speaks: who hears it?"); err != nil {
 		return err
 	}
 	s.Heading("alice speaks, bob quits, the server has the last word")
 	alice.send("MSG hello all")
-	expect(bob, "alice: hello all")
-	expect(carol, "alice: hello all")
+	sc.expect(bob, "alice: hello all")
+	sc.expect(carol, "alice: hello all")
 	bob.send("QUIT")
-	expect(bob, "EXIT")
-	expect(alice, "* bob left")
-	expect(carol, "* bob left")
+	sc.expect(bob, "EXIT")
+	sc.expect(alice, "* bob left")
+	sc.expect(carol, "* bob left")
 	select {
 	case h.says <- message{text: "the room closes now"}:
 	case <-h.done:
 	}
-	expect(alice, "admin: the room closes now")
-	expect(carol, "admin: the room closes now")
+	sc.expect(alice, "admin: the room closes now")
+	sc.expect(carol, "admin: the room closes now")
 	shutdown()
-	expect(alice, "EXIT")
-	expect(carol, "EXIT")
+	sc.expect(alice, "EXIT")
+	sc.expect(carol, "EXIT")
 
-	var extra []string
-	for _, c := range everyone {
-		extra = append(extra, c.end()...) // no echo of alice's own message, nothing twice
-	}
-	failed := 0
-	for _, err := range errs {
-		if err != nil {
-			failed++
-			s.Warn("%v", err)
-		}
-	}
-	s.Finding("lines-as-expected", float64(len(errs)-failed), fmt.Sprintf("of %d", len(errs)))
-	s.Finding("unexpected-lines", float64(len(extra)), "")
-	if errTaken == nil {
-		s.Finding("name-taken", 1, "duplicate name refused")
-	} else {
-		s.Finding("name-taken", 0, "duplicate name refused")
-	}
+	sc.score(errTaken) // and no echo of alice's own message, nothing twice
 	s.Say("One goroutine owns the members map and every client talks to it")
 	s.Say("through channels; a broadcast only drops lines into outboxes, and")
 	s.Say("each client's own writer goroutine does the slow part: the network.")

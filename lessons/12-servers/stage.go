@@ -293,3 +293,123 @@ func shorten(b []byte) string {
 	}
 	return fmt.Sprintf("%q... (%d bytes)", strings.ToValidUTF8(string(b[:20]), "?"), len(b))
 }
+
+// roomForConns is how many of n connections the open-file limit leaves
+// room for (each takes 2 descriptors, and 100 are kept for the rest),
+// after raising the limit where it can; it records the limit and warns
+// when it must scale down.
+func roomForConns(s *lesson.Stage, n int) int {
+	limit := fdLimit(2*n + 100)
+	if room := (limit - 100) / 2; room < n {
+		s.Warn("open-file limit %d: scaling down to %d connections (2 descriptors each)", limit, room)
+		n = room
+	}
+	s.Finding("fd-limit", float64(limit), "open files (soft limit); "+lesson.Number(float64(2*n))+" needed")
+	return n
+}
+
+// dialIdle opens n connections to addr and returns them, with those it
+// opened before an error if there was one.
+func dialIdle(addr string, n int) ([]net.Conn, error) {
+	clients := make([]net.Conn, 0, n)
+	for range n {
+		c, err := net.DialTimeout("tcp", addr, safety)
+		if err != nil {
+			return clients, fmt.Errorf("after %d connections: %w", len(clients), err)
+		}
+		clients = append(clients, c)
+	}
+	return clients, nil
+}
+
+// waitAccepted waits until the server has accepted n connections, or
+// safety has passed.
+func waitAccepted(s *lesson.Stage, accepted *atomic.Int64, n int) error {
+	for deadline := time.Now().Add(s.Limit(safety)); accepted.Load() < int64(n); time.Sleep(s.Scale(time.Millisecond)) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the server accepted only %d of %d connections within %v", accepted.Load(), n, s.Limit(safety))
+		}
+	}
+	return nil
+}
+
+// pingAll writes a byte on each connection and reads its echo, and
+// returns how many answered before the first that did not.
+func pingAll(clients []net.Conn) int {
+	answered := 0
+	buf := make([]byte, 1)
+	for _, c := range clients {
+		c.SetDeadline(time.Now().Add(safety))
+		if _, err := c.Write([]byte{'?'}); err != nil {
+			break
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			break
+		}
+		answered++
+	}
+	return answered
+}
+
+// A script plays the chat demo's clients and keeps the score: every line
+// a client was to hear, and whether it did.
+type script struct {
+	s        *lesson.Stage
+	addr     string
+	everyone []*chatter
+	errs     []error // one per connection that failed and per line expected
+}
+
+// connect joins a chatter called name to the room; nil if it could not
+// connect (failed says why).
+func (sc *script) connect(name string) *chatter {
+	c, err := join(sc.s, name, sc.addr)
+	if err != nil {
+		sc.errs = append(sc.errs, err)
+		return nil
+	}
+	sc.everyone = append(sc.everyone, c)
+	return c
+}
+
+// failed is every error recorded so far, nil if there is none.
+func (sc *script) failed() error { return errors.Join(sc.errs...) }
+
+// expect waits for the next line c hears, records whether it was want,
+// and returns the difference, nil if there is none.
+func (sc *script) expect(c *chatter, want string) error {
+	err := c.expect(want)
+	sc.errs = append(sc.errs, err)
+	return err
+}
+
+// hangUp closes every chatter's connection.
+func (sc *script) hangUp() {
+	for _, c := range sc.everyone {
+		c.conn.Close()
+	}
+}
+
+// score waits for every chatter's connection to close and records the
+// lines heard as expected, those nobody expected, and whether the
+// duplicate name was refused (errTaken nil).
+func (sc *script) score(errTaken error) {
+	var extra []string
+	for _, c := range sc.everyone {
+		extra = append(extra, c.end()...)
+	}
+	failed := 0
+	for _, err := range sc.errs {
+		if err != nil {
+			failed++
+			sc.s.Warn("%v", err)
+		}
+	}
+	sc.s.Finding("lines-as-expected", float64(len(sc.errs)-failed), fmt.Sprintf("of %d", len(sc.errs)))
+	sc.s.Finding("unexpected-lines", float64(len(extra)), "")
+	if errTaken == nil {
+		sc.s.Finding("name-taken", 1, "duplicate name refused")
+	} else {
+		sc.s.Finding("name-taken", 0, "duplicate name refused")
+	}
+}
