@@ -2,7 +2,6 @@ package processes
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -49,21 +48,9 @@ func isolation(ctx context.Context, s *lesson.Stage) error {
 		}()
 	}
 	wg.Wait()
-	lowest, highest := workers+1, -1
-	for i := range workers {
-		if errs[i] != nil {
-			return fmt.Errorf("child %d: %w", i+1, errs[i])
-		}
-		var pid, n int
-		if _, err := fmt.Sscanf(seen[i], "pid %d: counter = %d", &pid, &n); err != nil {
-			return fmt.Errorf("child %d said %q", i+1, seen[i])
-		}
-		lowest, highest = min(lowest, n), max(highest, n)
-		if i < 3 || i == workers-1 {
-			lane.Printf("child %d: %s", i+1, seen[i])
-		} else if i == 3 {
-			lane.Printf("...")
-		}
+	lowest, highest, err := childCounters(lane, seen, errs)
+	if err != nil {
+		return err
 	}
 	counterMu.Lock()
 	after := counter

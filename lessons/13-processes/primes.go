@@ -61,42 +61,27 @@ func primes(ctx context.Context, s *lesson.Stage) error {
 	if err := s.Pause(ctx, "now the work itself: 1, 4 and 10 workers"); err != nil {
 		return err
 	}
-	counts := map[int]bool{}
-	agree := 0
-	for _, kind := range []string{"goroutines", "processes"} {
-		s.Heading("%s", kind)
-		for _, n := range []int{1, 4, 10} {
-			begin := time.Now()
-			var count int
-			if kind == "goroutines" {
-				count = withGoroutines(limit, n)
-			} else {
-				var err error
-				if count, err = withProcesses(ctx, s, limit, n); err != nil {
-					return err
-				}
-			}
-			took := time.Since(begin)
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			lane.Printf("%2d %-10s %s primes in %v", n, kind, lesson.Number(float64(count)), took.Round(time.Millisecond))
-			s.FindingDuration(fmt.Sprintf("%s-%d-ms", kind, n), took)
-			counts[count] = true
-			if len(counts) == 1 {
-				agree++
-			}
-		}
-		if kind == "goroutines" {
-			if err := s.Pause(ctx, "the same with processes: faster or slower?"); err != nil {
-				return err
-			}
+	// The same count three times each way; every run must find the same
+	// number of primes.
+	runs := &primeRuns{s: s, lane: lane}
+	s.Heading("goroutines")
+	for _, n := range []int{1, 4, 10} {
+		count := func() (int, error) { return withGoroutines(limit, n), nil }
+		if err := runs.run(ctx, "goroutines", n, count); err != nil {
+			return err
 		}
 	}
-	for c := range counts {
-		s.Finding("primes", float64(c), "")
+	if err := s.Pause(ctx, "the same with processes: faster or slower?"); err != nil {
+		return err
 	}
-	s.Finding("runs-agreeing", float64(agree), "of 6")
+	s.Heading("processes")
+	for _, n := range []int{1, 4, 10} {
+		count := func() (int, error) { return withProcesses(ctx, s, limit, n) }
+		if err := runs.run(ctx, "processes", n, count); err != nil {
+			return err
+		}
+	}
+	runs.record()
 
 	s.Say("Both spread the work over every core: Go has no GIL, so goroutines")
 	s.Say("need no processes to run in parallel. Past the number of cores, more")
