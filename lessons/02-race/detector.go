@@ -2,54 +2,14 @@ package race
 
 import (
 	"context"
-	"embed"
-	"os"
-	"path"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
 	"github.com/conclab/conclab/lessons/traceback"
 )
 
-// source is this lesson's code, so that explanations can show its lines
-// even from a binary built with -trimpath or run far from its source.
-//
-//go:embed *.go
-var source embed.FS
-
-// ownCode reports whether file is one of this lesson's source files, as
-// the race detector or the runtime names it (absolute, or module-relative
-// under -trimpath).
-func ownCode(file string) bool {
-	return strings.Contains(filepath.ToSlash(file), "/02-race/") && strings.HasSuffix(file, ".go")
-}
-
-// readSource reads file from disk, or, for this lesson's own files, from
-// the copy embedded in the binary.
-func readSource(file string) ([]byte, error) {
-	if b, err := os.ReadFile(file); err == nil {
-		return b, nil
-	}
-	if ownCode(file) {
-		return source.ReadFile(path.Base(filepath.ToSlash(file)))
-	}
-	return nil, os.ErrNotExist
-}
-
-// DetectorPerGoroutine is how many times each goroutine adds 1 under the
-// race detector: a handful is enough for it, and it keeps the run short.
-const DetectorPerGoroutine = 1000
-
-// racyCounter is the child entry point that runs countUnsafely; the
-// detector demo runs it in a child process built with -race.
-func racyCounter(_ context.Context, s *lesson.Stage) error {
-	total := countUnsafely(s, DetectorPerGoroutine)
-	s.Finding("total", float64(total), "of "+lesson.Number(Goroutines*DetectorPerGoroutine))
-	return nil
-}
-
+// detector runs the racy counter in a child process built with -race and
+// explains the race detector's report.
 func detector(ctx context.Context, s *lesson.Stage) error {
 	if !lesson.RaceEnabled && s.Options().RaceExe == "" {
 		s.Warn("This demo needs the race detector: run it with --race (conclab run race detector --race).")
@@ -87,5 +47,17 @@ func detector(ctx context.Context, s *lesson.Stage) error {
 	s.Say("Unlock then Lock, no send then receive. It finds races that happened in this run, even")
 	s.Say("when no update was lost; it cannot find races in code that did not run, nor in C code")
 	s.Say("(cgo) or assembly, which it does not instrument.")
+	return nil
+}
+
+// DetectorPerGoroutine is how many times each goroutine adds 1 under the
+// race detector: a handful is enough for it, and it keeps the run short.
+const DetectorPerGoroutine = 1000
+
+// racyCounter is the child entry point that runs countUnsafely; the
+// detector demo runs it in a child process built with -race.
+func racyCounter(_ context.Context, s *lesson.Stage) error {
+	total := countUnsafely(s, DetectorPerGoroutine)
+	s.Finding("total", float64(total), "of "+lesson.Number(Goroutines*DetectorPerGoroutine))
 	return nil
 }

@@ -42,9 +42,9 @@ func lineOf(t *testing.T, file, text string) int {
 	return found
 }
 
-// racyLine is the line of counting.go with the unguarded counter++.
+// racyLine is the line of lostupdate.go with the unguarded counter++.
 func racyLine(t *testing.T) int {
-	return lineOf(t, "counting.go", "counter++ // LOAD counter, ADD 1, STORE counter")
+	return lineOf(t, "lostupdate.go", "counter++ // LOAD counter, ADD 1, STORE counter")
 }
 
 func TestLostUpdate(t *testing.T) {
@@ -58,7 +58,7 @@ func TestLostUpdate(t *testing.T) {
 		require.NotEmpty(t, races, "the child's stderr:\n%s", r.Child.Stderr)
 		f, ok := traceback.UserFrame(races[0].Current.Frames, nil)
 		require.True(t, ok)
-		assert.Equal(t, "counting.go", filepath.Base(f.File))
+		assert.Equal(t, "lostupdate.go", filepath.Base(f.File))
 		assert.Equal(t, racyLine(t), f.Line, "the report names the counter++ line")
 		total, lost := r.Finding(t, "total"), r.Finding(t, "lost")
 		assert.Equal(t, float64(race.Expected), total+lost)
@@ -164,11 +164,11 @@ func assertDetectorExplains(t *testing.T, out string, exitCode, reports float64)
 	assert.Equal(t, 66.0, exitCode, "GORACE exitcode=66: the child found a race")
 	assert.GreaterOrEqual(t, reports, 1.0)
 	assert.Contains(t, out, "In plain words")
-	assert.Contains(t, out, "counter at counting.go:"+strconv.Itoa(line)+" while goroutine", "the explanation names the line")
+	assert.Contains(t, out, "counter at lostupdate.go:"+strconv.Itoa(line)+" while goroutine", "the explanation names the line")
 	assert.Contains(t, out, "neither waited for the other")
 	assert.Contains(t, out, "> "+strconv.Itoa(line)+" |", "the source line is shown")
 	assert.Contains(t, out, "counter++ is three steps (load, add, store)")
-	assert.Contains(t, out, "was started by the go statement at counting.go:")
+	assert.Contains(t, out, "was started by the go statement at lostupdate.go:")
 }
 
 func TestMapWrites(t *testing.T) {

@@ -2,7 +2,6 @@ package race
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,33 +10,8 @@ import (
 	"github.com/conclab/conclab/lessons/traceback"
 )
 
-// mapWriter is the child entry point that writes one map from two
-// goroutines with no lock. It never returns on its own: the runtime ends
-// the process with "fatal error: concurrent map writes" (or the parent's
-// time limit does).
-func mapWriter(_ context.Context, s *lesson.Stage) error {
-	ages := map[int]int{}
-	var ready atomic.Int32
-	var wg sync.WaitGroup
-	for i := range Goroutines {
-		lane := s.Lane(laneName(i))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lane.Start() // before the barrier: the stage's lock must not stagger the start
-			startTogether(&ready)
-			for k := 0; ; k++ {
-				ages[k%1000] = k // two goroutines writing one map: the runtime stops the program
-			}
-		}()
-	}
-	wg.Wait()
-	return nil
-}
-
-// The time the map demo gives its child to fault.
-const mapWriterTimeout = 30 * time.Second
-
+// mapWrites runs mapWriter in a child process and explains how the
+// runtime stopped it.
 func mapWrites(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("Two goroutines writing one map, in a child process")
 	s.Say("Python threading courses often say dicts and lists are \"thread-safe\" (a CPython detail).")
@@ -101,53 +75,29 @@ func mapWrites(ctx context.Context, s *lesson.Stage) error {
 // writers.
 const mapWritesFatal = "concurrent map writes"
 
-// fatalError is the message of the first "fatal error: ..." line of
-// stderr, "" if there is none.
-func fatalError(stderr string) string {
-	_, rest, ok := strings.Cut(stderr, "fatal error: ")
-	if !ok {
-		return ""
+// mapWriter is the child entry point that writes one map from two
+// goroutines with no lock. It never returns on its own: the runtime ends
+// the process with "fatal error: concurrent map writes" (or the parent's
+// time limit does).
+func mapWriter(_ context.Context, s *lesson.Stage) error {
+	ages := map[int]int{}
+	var ready atomic.Int32
+	var wg sync.WaitGroup
+	for i := range Goroutines {
+		lane := s.Lane(laneName(i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lane.Start() // before the barrier: the stage's lock must not stagger the start
+			startTogether(&ready)
+			for k := 0; ; k++ {
+				ages[k%1000] = k // two goroutines writing one map: the runtime stops the program
+			}
+		}()
 	}
-	msg, _, _ := strings.Cut(rest, "\n")
-	return strings.TrimSpace(msg)
+	wg.Wait()
+	return nil
 }
 
-// firstRaceReport is the first "WARNING: DATA RACE" block of stderr, if
-// any: a child built with -race may report the writers before the map's
-// own check stops it (or it may not: which comes first varies).
-func firstRaceReport(stderr string) string {
-	const sep = "==================\n"
-	i := strings.Index(stderr, sep+"WARNING: DATA RACE")
-	if i < 0 {
-		return ""
-	}
-	end := strings.Index(stderr[i+len(sep):], sep)
-	if end < 0 {
-		return stderr[i:]
-	}
-	return stderr[i : i+len(sep)+end+len(sep)]
-}
-
-// firstGoroutine cuts a fatal error report after its first goroutine: the
-// message and the stack of the goroutine caught in the act.
-func firstGoroutine(stderr string) string {
-	i := strings.Index(stderr, "fatal error:")
-	if i < 0 {
-		if strings.Contains(stderr, "WARNING: DATA RACE") {
-			return ""
-		}
-		if len(stderr) > 4000 {
-			return stderr[:4000] + "\n...\n"
-		}
-		return stderr
-	}
-	rest := stderr[i:]
-	first := strings.Index(rest, "\ngoroutine ")
-	if first < 0 {
-		return rest
-	}
-	if end := strings.Index(rest[first+1:], "\n\n"); end >= 0 {
-		return rest[:first+1+end] + "\n\n(the other goroutines' stacks follow in the full report)\n"
-	}
-	return rest
-}
+// The time the map demo gives its child to fault.
+const mapWriterTimeout = 30 * time.Second

@@ -11,6 +11,38 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// syncPool counts the allocations of an operation that needs a 4 KB
+// buffer, with and without a sync.Pool of them.
+func syncPool(ctx context.Context, s *lesson.Stage) error {
+	s.Heading("One goroutine: testing.AllocsPerRun")
+	// rendered adds up what the operations produced: the work is used,
+	// so the compiler cannot drop it, and the demo prints it.
+	var rendered int
+	perRunWithout := testing.AllocsPerRun(500, func() { rendered += withoutPool(1) })
+	perRunWith := testing.AllocsPerRun(500, func() { rendered += withPool(1) })
+	s.Finding("allocs-without", perRunWithout, "allocations per op")
+	s.Finding("allocs-with", perRunWith, "allocations per op")
+
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.Heading("%d goroutines x %d ops: runtime.MemStats", poolGoroutines, poolOps)
+	aWithout, bWithout, r1 := measure(withoutPool)
+	aWith, bWith, r2 := measure(withPool)
+	rendered += r1 + r2
+	s.Finding("concurrent-allocs-without", aWithout, "allocations per op")
+	s.Finding("concurrent-allocs-with", aWith, "allocations per op")
+	s.Finding("bytes-without", bWithout, "bytes per op")
+	s.Finding("bytes-with", bWith, "bytes per op")
+	s.Say("(%s MB of reports rendered in all.)", lesson.Number(float64(rendered)/1e6))
+	s.Say("sync.Pool ran no task and started no goroutine: it handed back buffers that")
+	s.Say("were already allocated. Each P keeps its own list, so goroutines rarely contend.")
+	if lesson.RaceEnabled {
+		s.Say("(Under -race, sync.Pool drops some objects on purpose, so a few more allocations show.)")
+	}
+	return nil
+}
+
 // bufPool holds reusable buffers. Get returns one someone Put back, or a
 // new one from New; the GC may empty the pool at any time, so it is a
 // cache of garbage, never a place to keep state.
@@ -73,34 +105,4 @@ func measure(op func(int) int) (allocs, bytes float64, rendered int) {
 	}
 	n := float64(poolGoroutines * poolOps)
 	return float64(after.Mallocs-before.Mallocs) / n, float64(after.TotalAlloc-before.TotalAlloc) / n, rendered
-}
-
-func syncPool(ctx context.Context, s *lesson.Stage) error {
-	s.Heading("One goroutine: testing.AllocsPerRun")
-	// rendered adds up what the operations produced: the work is used,
-	// so the compiler cannot drop it, and the demo prints it.
-	var rendered int
-	perRunWithout := testing.AllocsPerRun(500, func() { rendered += withoutPool(1) })
-	perRunWith := testing.AllocsPerRun(500, func() { rendered += withPool(1) })
-	s.Finding("allocs-without", perRunWithout, "allocations per op")
-	s.Finding("allocs-with", perRunWith, "allocations per op")
-
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.Heading("%d goroutines x %d ops: runtime.MemStats", poolGoroutines, poolOps)
-	aWithout, bWithout, r1 := measure(withoutPool)
-	aWith, bWith, r2 := measure(withPool)
-	rendered += r1 + r2
-	s.Finding("concurrent-allocs-without", aWithout, "allocations per op")
-	s.Finding("concurrent-allocs-with", aWith, "allocations per op")
-	s.Finding("bytes-without", bWithout, "bytes per op")
-	s.Finding("bytes-with", bWith, "bytes per op")
-	s.Say("(%s MB of reports rendered in all.)", lesson.Number(float64(rendered)/1e6))
-	s.Say("sync.Pool ran no task and started no goroutine: it handed back buffers that")
-	s.Say("were already allocated. Each P keeps its own list, so goroutines rarely contend.")
-	if lesson.RaceEnabled {
-		s.Say("(Under -race, sync.Pool drops some objects on purpose, so a few more allocations show.)")
-	}
-	return nil
 }

@@ -3,7 +3,6 @@ package servers
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -17,6 +16,85 @@ import (
 // "JOIN name", "MSG text" or "QUIT"; the server answers "OK" or
 // "ERR name taken", tells the others "* name joined", "* name left" and
 // "name: text", and sends "EXIT" to whoever quits.
+
+// chat runs a chat room on loopback and plays three of its clients,
+// checking line by line that each hears what it should.
+func chat(ctx context.Context, s *lesson.Stage) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	// Deferred calls run last first: close the clients, then the
+	// listener, then stop the hub, then wait for every goroutine.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	hubCtx, shutdown := context.WithCancel(ctx)
+	defer shutdown()
+	defer ln.Close()
+	h := newHub()
+	wg.Add(2)
+	go func() { defer wg.Done(); h.run(hubCtx) }()
+	go func() { // the accept loop: a goroutine per client
+		defer wg.Done()
+		var clients sync.WaitGroup
+		defer clients.Wait()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			clients.Add(1)
+			go func() { defer clients.Done(); h.handle(conn) }()
+		}
+	}()
+
+	sc := &script{s: s, addr: ln.Addr().String()}
+	defer sc.hangUp()
+
+	s.Heading("alice and bob join; somebody else tries the name bob")
+	alice, bob, carol := sc.connect("alice"), sc.connect("bob"), sc.connect("carol")
+	if err := sc.failed(); err != nil {
+		return err
+	}
+	alice.send("JOIN alice")
+	sc.expect(alice, "OK")
+	bob.send("JOIN bob")
+	sc.expect(bob, "OK")
+	sc.expect(alice, "* bob joined")
+	carol.send("JOIN bob")
+	errTaken := sc.expect(carol, "ERR name taken")
+	carol.send("JOIN carol")
+	sc.expect(carol, "OK")
+	sc.expect(alice, "* carol joined")
+	sc.expect(bob, "* carol joined")
+
+	if err := s.Pause(ctx, "alice speaks: who hears it?"); err != nil {
+		return err
+	}
+	s.Heading("alice speaks, bob quits, the server has the last word")
+	alice.send("MSG hello all")
+	sc.expect(bob, "alice: hello all")
+	sc.expect(carol, "alice: hello all")
+	bob.send("QUIT")
+	sc.expect(bob, "EXIT")
+	sc.expect(alice, "* bob left")
+	sc.expect(carol, "* bob left")
+	select {
+	case h.says <- message{text: "the room closes now"}:
+	case <-h.done:
+	}
+	sc.expect(alice, "admin: the room closes now")
+	sc.expect(carol, "admin: the room closes now")
+	shutdown()
+	sc.expect(alice, "EXIT")
+	sc.expect(carol, "EXIT")
+
+	sc.score(errTaken) // and no echo of alice's own message, nothing twice
+	s.Say("One goroutine owns the members map and every client talks to it")
+	s.Say("through channels; a broadcast only drops lines into outboxes, and")
+	s.Say("each client's own writer goroutine does the slow part: the network.")
+	return nil
+}
 
 // A member is a client in the room. Only its writer goroutine writes to
 // its connection; everybody else puts lines into its outbox.
@@ -176,178 +254,4 @@ func (h *hub) leave(m *member, quit bool) {
 	case h.leaves <- leaveRequest{m, quit}:
 	case <-h.done:
 	}
-}
-
-// chatter is a client of the demo: it sends lines and checks, line by
-// line, that it hears what it should.
-type chatter struct {
-	lane     *lesson.Lane
-	conn     net.Conn
-	heard    chan string
-	patience time.Duration // safety at the stage's speed (Stage.Limit)
-}
-
-func join(s *lesson.Stage, name, addr string) (*chatter, error) {
-	conn, err := net.DialTimeout("tcp", addr, safety)
-	if err != nil {
-		return nil, err
-	}
-	c := &chatter{lane: s.Lane(name), conn: conn, heard: make(chan string, 64), patience: s.Limit(safety)}
-	s.Bound(conn, c.patience) // no read waits for ever, however long the presenter pauses
-	go func() {
-		defer close(c.heard)
-		sc := bufio.NewScanner(conn)
-		for sc.Scan() {
-			c.lane.Received("conn")
-			c.heard <- sc.Text()
-		}
-	}()
-	return c, nil
-}
-
-func (c *chatter) send(line string) {
-	c.lane.Printf("> %s", line)
-	c.conn.SetWriteDeadline(time.Now().Add(safety))
-	fmt.Fprintln(c.conn, line)
-	c.lane.Sent("conn")
-}
-
-// expect waits for the next line c hears and compares it with want.
-func (c *chatter) expect(want string) error {
-	select {
-	case got, ok := <-c.heard:
-		if !ok {
-			return fmt.Errorf("%s: connection closed, want %q", c.lane.Name(), want)
-		}
-		c.lane.Printf("< %s", got)
-		if got != want {
-			return fmt.Errorf("%s heard %q, want %q", c.lane.Name(), got, want)
-		}
-		return nil
-	case <-time.After(c.patience):
-		return fmt.Errorf("%s heard nothing within %v, want %q", c.lane.Name(), c.patience, want)
-	}
-}
-
-// end waits for c's connection to close and returns the lines it heard
-// that nobody expected.
-func (c *chatter) end() []string {
-	var extra []string
-	for line := range c.heard {
-		c.lane.Printf("< %s (unexpected)", line)
-		extra = append(extra, line)
-	}
-	c.conn.Close()
-	return extra
-}
-
-func chat(ctx context.Context, s *lesson.Stage) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	// Deferred calls run last first: close the clients, then the
-	// listener, then stop the hub, then wait for every goroutine.
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	hubCtx, shutdown := context.WithCancel(ctx)
-	defer shutdown()
-	defer ln.Close()
-	h := newHub()
-	wg.Add(2)
-	go func() { defer wg.Done(); h.run(hubCtx) }()
-	go func() { // the accept loop: a goroutine per client
-		defer wg.Done()
-		var clients sync.WaitGroup
-		defer clients.Wait()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			clients.Add(1)
-			go func() { defer clients.Done(); h.handle(conn) }()
-		}
-	}()
-
-	addr := ln.Addr().String()
-	var everyone []*chatter
-	defer func() {
-		for _, c := range everyone {
-			c.conn.Close()
-		}
-	}()
-	var errs []error
-	expect := func(c *chatter, want string) { errs = append(errs, c.expect(want)) }
-	connect := func(name string) *chatter {
-		c, err := join(s, name, addr)
-		if err != nil {
-			errs = append(errs, err)
-			return nil
-		}
-		everyone = append(everyone, c)
-		return c
-	}
-
-	s.Heading("alice and bob join; somebody else tries the name bob")
-	alice, bob, carol := connect("alice"), connect("bob"), connect("carol")
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	alice.send("JOIN alice")
-	expect(alice, "OK")
-	bob.send("JOIN bob")
-	expect(bob, "OK")
-	expect(alice, "* bob joined")
-	carol.send("JOIN bob")
-	errTaken := carol.expect("ERR name taken")
-	errs = append(errs, errTaken)
-	carol.send("JOIN carol")
-	expect(carol, "OK")
-	expect(alice, "* carol joined")
-	expect(bob, "* carol joined")
-
-	if err := s.Pause(ctx, "alice speaks: who hears it?"); err != nil {
-		return err
-	}
-	s.Heading("alice speaks, bob quits, the server has the last word")
-	alice.send("MSG hello all")
-	expect(bob, "alice: hello all")
-	expect(carol, "alice: hello all")
-	bob.send("QUIT")
-	expect(bob, "EXIT")
-	expect(alice, "* bob left")
-	expect(carol, "* bob left")
-	select {
-	case h.says <- message{text: "the room closes now"}:
-	case <-h.done:
-	}
-	expect(alice, "admin: the room closes now")
-	expect(carol, "admin: the room closes now")
-	shutdown()
-	expect(alice, "EXIT")
-	expect(carol, "EXIT")
-
-	var extra []string
-	for _, c := range everyone {
-		extra = append(extra, c.end()...) // no echo of alice's own message, nothing twice
-	}
-	failed := 0
-	for _, err := range errs {
-		if err != nil {
-			failed++
-			s.Warn("%v", err)
-		}
-	}
-	s.Finding("lines-as-expected", float64(len(errs)-failed), fmt.Sprintf("of %d", len(errs)))
-	s.Finding("unexpected-lines", float64(len(extra)), "")
-	if errTaken == nil {
-		s.Finding("name-taken", 1, "duplicate name refused")
-	} else {
-		s.Finding("name-taken", 0, "duplicate name refused")
-	}
-	s.Say("One goroutine owns the members map and every client talks to it")
-	s.Say("through channels; a broadcast only drops lines into outboxes, and")
-	s.Say("each client's own writer goroutine does the slow part: the network.")
-	return nil
 }

@@ -9,120 +9,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
-	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
 )
-
-// maxFrame bounds a frame's length, so that four bytes of garbage cannot
-// make the reader allocate 4 GB.
-const maxFrame = 1 << 20
-
-// writeFrame sends msg as one frame: its length in 4 bytes, big-endian
-// (network byte order, the same on every machine), then its bytes.
-func writeFrame(w io.Writer, msg []byte) error {
-	var header [4]byte
-	binary.BigEndian.PutUint32(header[:], uint32(len(msg)))
-	if _, err := w.Write(header[:]); err != nil {
-		return err
-	}
-	_, err := w.Write(msg)
-	return err
-}
-
-// readFrame reads one frame. io.ReadFull loops over Read until it has
-// exactly len(buf) bytes: a Read may return fewer than asked for.
-func readFrame(r io.Reader) ([]byte, error) {
-	var header [4]byte
-	if _, err := io.ReadFull(r, header[:]); err != nil {
-		return nil, err // io.EOF here: a clean end between frames
-	}
-	n := binary.BigEndian.Uint32(header[:])
-	if n > maxFrame {
-		return nil, fmt.Errorf("frame of %d bytes is over the %d limit", n, maxFrame)
-	}
-	msg := make([]byte, n)
-	if _, err := io.ReadFull(r, msg); err != nil {
-		return nil, fmt.Errorf("frame cut short: %w", err)
-	}
-	return msg, nil
-}
-
-// naiveRead is the classic teaching version's reader, recv(size): one
-// Read, one message.
-func naiveRead(r io.Reader, size int) (string, error) {
-	buf := make([]byte, size)
-	n, err := r.Read(buf)
-	return string(buf[:n]), err
-}
-
-// byteWriter writes one byte per Write: over a net.Pipe, where a Read
-// never returns more than one Write's bytes, every byte arrives alone.
-type byteWriter struct{ w io.Writer }
-
-func (b byteWriter) Write(p []byte) (int, error) {
-	for i := range p {
-		if _, err := b.w.Write(p[i : i+1]); err != nil {
-			return i, err
-		}
-	}
-	return len(p), nil
-}
-
-// tcpPair returns the two ends of a fresh loopback TCP connection.
-func tcpPair() (client, server net.Conn, err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer ln.Close() // one connection is all we want
-	type accepted struct {
-		conn net.Conn
-		err  error
-	}
-	ch := make(chan accepted, 1)
-	go func() {
-		c, err := ln.Accept()
-		ch <- accepted{c, err}
-	}()
-	client, err = net.DialTimeout("tcp", ln.Addr().String(), safety)
-	if err != nil {
-		ln.Close()
-		<-ch
-		return nil, nil, err
-	}
-	a := <-ch
-	if a.err != nil {
-		client.Close()
-		return nil, nil, a.err
-	}
-	deadline := time.Now().Add(safety) // no network wait can hang the demo
-	client.SetDeadline(deadline)
-	a.conn.SetDeadline(deadline)
-	return client, a.conn, nil
-}
-
-// pipePair is tcpPair for net.Pipe: synchronous, unbuffered, in memory.
-func pipePair() (client, server net.Conn) {
-	client, server = net.Pipe()
-	deadline := time.Now().Add(safety)
-	client.SetDeadline(deadline)
-	server.SetDeadline(deadline)
-	return client, server
-}
-
-// testMessages are what the framed demo sends: empty, short, with a
-// newline inside, and big enough to span many TCP segments.
-func testMessages() [][]byte {
-	return [][]byte{
-		[]byte("hello"),
-		[]byte("world"),
-		{},
-		[]byte("a message\nwith a newline inside"),
-		bytes.Repeat([]byte("0123456789"), 2000), // 20 KB
-	}
-}
 
 // splitSize is the one message the split case writes in one Write, and
 // readBuf the naive reader's buffer: the message needs many Reads.
@@ -131,10 +20,27 @@ const (
 	readBuf   = 1024
 )
 
+// framing sends messages over loopback TCP three ways: two small Writes
+// that one Read glues together, one big Write that takes many Reads, and
+// length-prefixed frames that come out whole however they were cut.
 func framing(ctx context.Context, s *lesson.Stage) error {
 	reader := s.Lane("server")
 	writer := s.Lane("client")
+	if err := glued(s, reader, writer); err != nil {
+		return err
+	}
+	if err := split(s, reader, writer); err != nil {
+		return err
+	}
+	if err := s.Pause(ctx, "the fix: say how long each message is"); err != nil {
+		return err
+	}
+	return framed(s, reader)
+}
 
+// glued writes "hello" and "world" in two Writes and reads them with one
+// Read.
+func glued(s *lesson.Stage, reader, writer *lesson.Lane) error {
 	s.Heading(`Glued: "hello" and "world", two Writes over loopback TCP, then one Read`)
 	client, server, err := tcpPair()
 	if err != nil {
@@ -171,12 +77,18 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	s.Finding("naive-glued-bytes", float64(len(glued)), `bytes in the first Read (one "message")`)
 	s.Say("Two segments arrived; the kernel keeps one stream of bytes per connection, and a Read")
 	s.Say("takes whatever is queued, up to the buffer's size. The boundary between them is gone.")
+	return nil
+}
 
+// split writes one big message in one Write and reads it with a small
+// buffer.
+func split(s *lesson.Stage, reader, writer *lesson.Lane) error {
 	s.Heading("Split: one Write of %s bytes, read with a %s-byte buffer", lesson.Number(splitSize), lesson.Number(readBuf))
-	client, server, err = tcpPair()
+	client, server, err := tcpPair()
 	if err != nil {
 		return err
 	}
+	written := make(chan error, 1)
 	go func() {
 		defer client.Close() // the server's last Read sees io.EOF
 		_, err := client.Write(bytes.Repeat([]byte("x"), splitSize))
@@ -213,13 +125,15 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	s.Say("network cuts a big Write into segments (about 1,460 bytes on Ethernet) that arrive at")
 	s.Say("their own pace. One Write is no promise of one Read.")
 	s.Warn("TCP carries a stream of bytes; message boundaries are not part of it.")
+	return nil
+}
 
-	if err := s.Pause(ctx, "the fix: say how long each message is"); err != nil {
-		return err
-	}
+// framed sends testMessages as frames, glued by a bufio.Writer over TCP,
+// then a byte at a time over net.Pipe, and counts those read back whole.
+func framed(s *lesson.Stage, reader *lesson.Lane) error {
 	want := testMessages()
 	s.Heading("Framed: 4-byte big-endian length, then io.ReadFull; %d messages", len(want))
-	client, server, err = tcpPair()
+	client, server, err := tcpPair()
 	if err != nil {
 		return err
 	}
@@ -263,34 +177,55 @@ func framing(ctx context.Context, s *lesson.Stage) error {
 	return nil
 }
 
-// readAll reads frames until EOF and counts those equal to want, in
-// order, printing each on lane if there is one.
-func readAll(r io.Reader, want [][]byte, lane *lesson.Lane) (int, error) {
-	ok := 0
-	for i := 0; ; i++ {
-		msg, err := readFrame(r)
-		if errors.Is(err, io.EOF) {
-			if i != len(want) {
-				return ok, fmt.Errorf("read %d frames, want %d", i, len(want))
-			}
-			return ok, nil
-		}
-		if err != nil {
-			return ok, err
-		}
-		if lane != nil {
-			lane.Printf("frame %d: %s", i+1, shorten(msg))
-		}
-		if i < len(want) && bytes.Equal(msg, want[i]) {
-			ok++
-		}
-	}
+// naiveRead is the classic teaching version's reader, recv(size): one
+// Read, one message.
+func naiveRead(r io.Reader, size int) (string, error) {
+	buf := make([]byte, size)
+	n, err := r.Read(buf)
+	return string(buf[:n]), err
 }
 
-// shorten is for printing: a long message as its start and its length.
-func shorten(b []byte) string {
-	if len(b) <= 20 {
-		return fmt.Sprintf("%q", b)
+// maxFrame bounds a frame's length, so that four bytes of garbage cannot
+// make the reader allocate 4 GB.
+const maxFrame = 1 << 20
+
+// writeFrame sends msg as one frame: its length in 4 bytes, big-endian
+// (network byte order, the same on every machine), then its bytes.
+func writeFrame(w io.Writer, msg []byte) error {
+	var header [4]byte
+	binary.BigEndian.PutUint32(header[:], uint32(len(msg)))
+	if _, err := w.Write(header[:]); err != nil {
+		return err
 	}
-	return fmt.Sprintf("%q... (%d bytes)", strings.ToValidUTF8(string(b[:20]), "?"), len(b))
+	_, err := w.Write(msg)
+	return err
+}
+
+// readFrame reads one frame. io.ReadFull loops over Read until it has
+// exactly len(buf) bytes: a Read may return fewer than asked for.
+func readFrame(r io.Reader) ([]byte, error) {
+	var header [4]byte
+	if _, err := io.ReadFull(r, header[:]); err != nil {
+		return nil, err // io.EOF here: a clean end between frames
+	}
+	n := binary.BigEndian.Uint32(header[:])
+	if n > maxFrame {
+		return nil, fmt.Errorf("frame of %d bytes is over the %d limit", n, maxFrame)
+	}
+	msg := make([]byte, n)
+	if _, err := io.ReadFull(r, msg); err != nil {
+		return nil, fmt.Errorf("frame cut short: %w", err)
+	}
+	return msg, nil
+}
+
+// newline inside, and big enough to span many TCP segments.
+func testMessages() [][]byte {
+	return [][]byte{
+		[]byte("hello"),
+		[]byte("world"),
+		{},
+		[]byte("a message\nwith a newline inside"),
+		bytes.Repeat([]byte("0123456789"), 2000), // 20 KB
+	}
 }

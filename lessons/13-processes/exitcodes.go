@@ -7,16 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// safety bounds every wait for a child in real time (stretched, never
-// shortened, by Stage.Limit), so that no demo can hang however loaded
-// the machine; children that wait to be killed give up after it too.
-const safety = 10 * time.Second
-
+// exitCodes runs children that succeed, fail with a status, are killed
+// and cannot start, and reads what each tells the parent.
 func exitCodes(ctx context.Context, s *lesson.Stage) error {
 	ctx, cancel := context.WithTimeout(ctx, s.Limit(safety)) // kills any child still running then
 	defer cancel()
@@ -85,27 +81,4 @@ func exitTwo(_ context.Context, _ *lesson.Stage) error {
 	fmt.Fprintln(os.Stderr, "  child: bad input, exiting with status 2")
 	os.Exit(2)
 	return nil
-}
-
-// sleeper waits to be killed, and gives up after safety so that a
-// child nobody killed cannot outlive the demo for long.
-func sleeper(ctx context.Context, s *lesson.Stage) error {
-	s.Say("sleeping until killed")
-	select {
-	case <-time.After(s.Limit(safety)):
-		return errors.New("nobody killed me")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// noop is a child that exits at once: the cost of a process and nothing
-// else.
-func noop(context.Context, *lesson.Stage) error { return nil }
-
-func boolFinding(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }

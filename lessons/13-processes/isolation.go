@@ -2,7 +2,6 @@ package processes
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -21,6 +20,8 @@ var (
 	counter   int
 )
 
+// isolation adds 1 to counter in 20 child processes, then in 20
+// goroutines: each process has its own counter, the goroutines share one.
 func isolation(ctx context.Context, s *lesson.Stage) error {
 	ctx, cancel := context.WithTimeout(ctx, s.Limit(3*safety)) // 20 processes on a busy machine
 	defer cancel()
@@ -47,21 +48,9 @@ func isolation(ctx context.Context, s *lesson.Stage) error {
 		}()
 	}
 	wg.Wait()
-	lowest, highest := workers+1, -1
-	for i := range workers {
-		if errs[i] != nil {
-			return fmt.Errorf("child %d: %w", i+1, errs[i])
-		}
-		var pid, n int
-		if _, err := fmt.Sscanf(seen[i], "pid %d: counter = %d", &pid, &n); err != nil {
-			return fmt.Errorf("child %d said %q", i+1, seen[i])
-		}
-		lowest, highest = min(lowest, n), max(highest, n)
-		if i < 3 || i == workers-1 {
-			lane.Printf("child %d: %s", i+1, seen[i])
-		} else if i == 3 {
-			lane.Printf("...")
-		}
+	lowest, highest, err := childCounters(lane, seen, errs)
+	if err != nil {
+		return err
 	}
 	counterMu.Lock()
 	after := counter

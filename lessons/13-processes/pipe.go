@@ -18,6 +18,8 @@ var questions = []struct{ q, a string }{
 	{"250 + 750", "1000"},
 }
 
+// pipe talks to a child through its standard input and output: a
+// question written, an answer read, line by line.
 func pipe(ctx context.Context, s *lesson.Stage) error {
 	ctx, cancel := context.WithTimeout(ctx, s.Limit(safety)) // kills a child that stops answering
 	defer cancel()

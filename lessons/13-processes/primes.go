@@ -20,6 +20,76 @@ const primeLimit = 2_000_000
 // primeRangeEnv tells a prime-worker child its slice: "lo:hi".
 const primeRangeEnv = "CONCLAB_PRIME_RANGE"
 
+// primes counts the primes below a limit with 1, 4 and 10 goroutines,
+// then with as many child processes, after timing what a goroutine and
+// a process cost to start.
+func primes(ctx context.Context, s *lesson.Stage) error {
+	ctx, cancel := context.WithTimeout(ctx, s.Limit(6*safety))
+	defer cancel()
+	// Fewer primes when the demo runs faster (tests), never more when it
+	// runs slower: a class watching in slow motion needs no longer sums.
+	limit := max(min(primeLimit, int(float64(primeLimit)*float64(s.Scale(time.Second))/float64(time.Second))), 100_000)
+	s.Say("Counting the primes below %s, split into equal slices, on %d cores.", lesson.Number(float64(limit)), runtime.NumCPU())
+	s.Finding("cores", float64(runtime.NumCPU()), "cores")
+	lane := s.Lane("parent")
+
+	s.Heading("What a worker costs to start")
+	const goroutines, processes = 1000, 5
+	begin := time.Now()
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Add(1)
+		go func() { wg.Done() }()
+	}
+	wg.Wait()
+	perGoroutine := time.Since(begin) / goroutines
+	begin = time.Now()
+	for range processes {
+		cmd, err := s.Command(ctx, "noop")
+		if err != nil {
+			return err
+		}
+		if err := cmd.Run(); err != nil {
+			return err
+		}
+	}
+	perProcess := time.Since(begin) / processes
+	lane.Printf("a goroutine: %v to start and finish; a process: %v", perGoroutine, perProcess.Round(10*time.Microsecond))
+	s.Finding("goroutine-start-us", float64(perGoroutine)/float64(time.Microsecond), "µs")
+	s.Finding("process-start-us", float64(perProcess)/float64(time.Microsecond), "µs")
+
+	if err := s.Pause(ctx, "now the work itself: 1, 4 and 10 workers"); err != nil {
+		return err
+	}
+	// The same count three times each way; every run must find the same
+	// number of primes.
+	runs := &primeRuns{s: s, lane: lane}
+	s.Heading("goroutines")
+	for _, n := range []int{1, 4, 10} {
+		count := func() (int, error) { return withGoroutines(limit, n), nil }
+		if err := runs.run(ctx, "goroutines", n, count); err != nil {
+			return err
+		}
+	}
+	if err := s.Pause(ctx, "the same with processes: faster or slower?"); err != nil {
+		return err
+	}
+	s.Heading("processes")
+	for _, n := range []int{1, 4, 10} {
+		count := func() (int, error) { return withProcesses(ctx, s, limit, n) }
+		if err := runs.run(ctx, "processes", n, count); err != nil {
+			return err
+		}
+	}
+	runs.record()
+
+	s.Say("Both spread the work over every core: Go has no GIL, so goroutines")
+	s.Say("need no processes to run in parallel. Past the number of cores, more")
+	s.Say("workers only take turns. A process costs a fork, an exec and a runtime")
+	s.Say("start-up; its gift is isolation (a crash, a leak, a limit of its own).")
+	return nil
+}
+
 // countPrimes counts the primes in [lo, hi) by trial division: pure CPU,
 // no memory traffic, no locks.
 func countPrimes(lo, hi int) int {
@@ -95,88 +165,6 @@ func withProcesses(ctx context.Context, s *lesson.Stage, limit, n int) (int, err
 		total += counts[i]
 	}
 	return total, nil
-}
-
-func primes(ctx context.Context, s *lesson.Stage) error {
-	ctx, cancel := context.WithTimeout(ctx, s.Limit(6*safety))
-	defer cancel()
-	// Fewer primes when the demo runs faster (tests), never more when it
-	// runs slower: a class watching in slow motion needs no longer sums.
-	limit := max(min(primeLimit, int(float64(primeLimit)*float64(s.Scale(time.Second))/float64(time.Second))), 100_000)
-	s.Say("Counting the primes below %s, split into equal slices, on %d cores.", lesson.Number(float64(limit)), runtime.NumCPU())
-	s.Finding("cores", float64(runtime.NumCPU()), "cores")
-	lane := s.Lane("parent")
-
-	s.Heading("What a worker costs to start")
-	const goroutines, processes = 1000, 5
-	begin := time.Now()
-	var wg sync.WaitGroup
-	for range goroutines {
-		wg.Add(1)
-		go func() { wg.Done() }()
-	}
-	wg.Wait()
-	perGoroutine := time.Since(begin) / goroutines
-	begin = time.Now()
-	for range processes {
-		cmd, err := s.Command(ctx, "noop")
-		if err != nil {
-			return err
-		}
-		if err := cmd.Run(); err != nil {
-			return err
-		}
-	}
-	perProcess := time.Since(begin) / processes
-	lane.Printf("a goroutine: %v to start and finish; a process: %v", perGoroutine, perProcess.Round(10*time.Microsecond))
-	s.Finding("goroutine-start-us", float64(perGoroutine)/float64(time.Microsecond), "µs")
-	s.Finding("process-start-us", float64(perProcess)/float64(time.Microsecond), "µs")
-
-	if err := s.Pause(ctx, "now the work itself: 1, 4 and 10 workers"); err != nil {
-		return err
-	}
-	counts := map[int]bool{}
-	agree := 0
-	for _, kind := range []string{"goroutines", "processes"} {
-		s.Heading("%s", kind)
-		for _, n := range []int{1, 4, 10} {
-			begin := time.Now()
-			var count int
-			if kind == "goroutines" {
-				count = withGoroutines(limit, n)
-			} else {
-				var err error
-				if count, err = withProcesses(ctx, s, limit, n); err != nil {
-					return err
-				}
-			}
-			took := time.Since(begin)
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			lane.Printf("%2d %-10s %s primes in %v", n, kind, lesson.Number(float64(count)), took.Round(time.Millisecond))
-			s.FindingDuration(fmt.Sprintf("%s-%d-ms", kind, n), took)
-			counts[count] = true
-			if len(counts) == 1 {
-				agree++
-			}
-		}
-		if kind == "goroutines" {
-			if err := s.Pause(ctx, "the same with processes: faster or slower?"); err != nil {
-				return err
-			}
-		}
-	}
-	for c := range counts {
-		s.Finding("primes", float64(c), "")
-	}
-	s.Finding("runs-agreeing", float64(agree), "of 6")
-
-	s.Say("Both spread the work over every core: Go has no GIL, so goroutines")
-	s.Say("need no processes to run in parallel. Past the number of cores, more")
-	s.Say("workers only take turns. A process costs a fork, an exec and a runtime")
-	s.Say("start-up; its gift is isolation (a crash, a leak, a limit of its own).")
-	return nil
 }
 
 // primeWorker is a child: it counts the primes in the slice its

@@ -2,11 +2,8 @@ package servers
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,32 +15,10 @@ import (
 // file descriptors in this process (the client's end and the server's).
 const idleClients = 1000
 
-// threadsCreated is pprof's count of OS threads the runtime has created.
-func threadsCreated() int { return pprof.Lookup("threadcreate").Count() }
-
-// echo answers every byte it reads, until the client goes away.
-func echo(conn net.Conn) {
-	defer conn.Close()
-	buf := make([]byte, 64)
-	for {
-		n, err := conn.Read(buf) // parks the goroutine until bytes arrive: it holds no thread
-		if err != nil {
-			return
-		}
-		if _, err := conn.Write(buf[:n]); err != nil {
-			return
-		}
-	}
-}
-
+// idleConns connects 1,000 clients that say nothing, each served by a
+// goroutine blocked in Read, and counts the goroutines and OS threads.
 func idleConns(ctx context.Context, s *lesson.Stage) error {
-	n := idleClients
-	limit := fdLimit(2*n + 100)
-	if room := (limit - 100) / 2; room < n {
-		s.Warn("open-file limit %d: scaling down to %d connections (2 descriptors each)", limit, room)
-		n = room
-	}
-	s.Finding("fd-limit", float64(limit), "open files (soft limit); "+lesson.Number(float64(2*n))+" needed")
+	n := roomForConns(s, idleClients)
 	threadsBefore, how := osThreads()
 	goroutinesBefore := runtime.NumGoroutine()
 
@@ -70,7 +45,9 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		}
 	}()
 
-	clients := make([]net.Conn, 0, n)
+	s.Heading("%d clients connect and say nothing", n)
+	t0 := time.Now()
+	clients, err := dialIdle(ln.Addr().String(), n)
 	defer func() {
 		for _, c := range clients {
 			c.Close() // each echo sees EOF and returns
@@ -79,19 +56,11 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 		<-accepting
 		handlers.Wait()
 	}()
-	s.Heading("%d clients connect and say nothing", n)
-	t0 := time.Now()
-	for range n {
-		c, err := net.DialTimeout("tcp", ln.Addr().String(), safety)
-		if err != nil {
-			return fmt.Errorf("after %d connections: %w", len(clients), err)
-		}
-		clients = append(clients, c)
+	if err != nil {
+		return err
 	}
-	for deadline := time.Now().Add(s.Limit(safety)); accepted.Load() < int64(n); time.Sleep(s.Scale(time.Millisecond)) {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the server accepted only %d of %d connections within %v", accepted.Load(), n, s.Limit(safety))
-		}
+	if err := waitAccepted(s, &accepted, n); err != nil {
+		return err
 	}
 	s.Say("connected and accepted in %v", time.Since(t0).Round(time.Millisecond))
 
@@ -107,22 +76,25 @@ func idleConns(ctx context.Context, s *lesson.Stage) error {
 	s.Finding("goroutines-per-thread", float64(goroutines)/float64(threads), "")
 
 	// They are idle, not dead: every one of them still answers.
-	answered := 0
-	buf := make([]byte, 1)
-	for _, c := range clients {
-		c.SetDeadline(time.Now().Add(safety))
-		if _, err := c.Write([]byte{'?'}); err != nil {
-			break
-		}
-		if _, err := io.ReadFull(c, buf); err != nil {
-			break
-		}
-		answered++
-	}
-	s.Finding("answered", float64(answered), "of the idle connections answered a ping")
+	s.Finding("answered", float64(pingAll(clients)), "of the idle connections answered a ping")
 	s.Say("Each goroutine is blocked in Read. A goroutine blocked on the")
 	s.Say("network is parked, and the runtime's netpoller (epoll on Linux,")
 	s.Say("kqueue on macOS) waits for all of them on one thread: what the old")
 	s.Say("course wrote by hand with select.")
 	return nil
+}
+
+// echo answers every byte it reads, until the client goes away.
+func echo(conn net.Conn) {
+	defer conn.Close()
+	buf := make([]byte, 64)
+	for {
+		n, err := conn.Read(buf) // parks the goroutine until bytes arrive: it holds no thread
+		if err != nil {
+			return
+		}
+		if _, err := conn.Write(buf[:n]); err != nil {
+			return
+		}
+	}
 }

@@ -3,7 +3,6 @@ package pools
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -18,6 +17,8 @@ const (
 	mapStep    = 30 * time.Millisecond
 )
 
+// orderedMap squares 10 inputs on 4 workers; each result goes to its
+// input's slot, so the results come back in input order.
 func orderedMap(ctx context.Context, s *lesson.Stage) error {
 	inputs := make([]int, mapInputs)
 	for i := range inputs {
@@ -87,12 +88,4 @@ func orderedMap(ctx context.Context, s *lesson.Stage) error {
 	s.Finding("results-in-order", inOrder, "(1 = yes)")
 	s.Say("Order comes from where a result is stored (slot i), not from when it arrives.")
 	return nil
-}
-
-func plusOne(idx []int) []int {
-	out := slices.Clone(idx)
-	for i := range out {
-		out[i]++
-	}
-	return out
 }

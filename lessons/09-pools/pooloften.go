@@ -16,6 +16,8 @@ const (
 	poolSize = 10
 )
 
+// poolOfTen runs 100 tasks with a goroutine each, then on a pool of 10
+// workers, and measures how many ran at once and how long it took.
 func poolOfTen(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("%d tasks, one goroutine each", tasks)
 	var each gauge
@@ -84,14 +86,5 @@ func poolOfTen(ctx context.Context, s *lesson.Stage) error {
 	s.FindingDuration("elapsed-pool", elapsed)
 	s.Say("Ten workers, ten rounds of %v: about %v. The pool trades time for a bound:", s.Scale(taskTime), s.Scale(taskTime*tasks/poolSize))
 	s.Say("never more than %d tasks hold a connection, a file or memory at once.", poolSize)
-	return nil
-}
-
-func firstErr(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
 	return nil
 }
