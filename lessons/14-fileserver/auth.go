@@ -13,6 +13,11 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// auth lets clients answer the server's challenge: with the shared key,
+// with a wrong one, and by replaying an answer recorded on another
+// connection. Then a common broken version: md5 of key and nonce, each
+// side written with its own key, and a comparison that stops at the
+// first wrong byte.
 func auth(ctx context.Context, s *lesson.Stage) error {
 	dir, err := os.MkdirTemp("", "conclab-fileserver-*")
 	if err != nil {

@@ -11,6 +11,9 @@ import (
 
 // rootDemo tries names that walk out of the served folder, with a naive
 // filepath.Join and with os.Root, then through the server.
+// rootDemo puts a secret next to the served folder and links out of
+// it, then reads "../secret.txt" and the links through filepath.Join,
+// through os.Root, and through the file server, which uses os.Root.
 func rootDemo(ctx context.Context, s *lesson.Stage) error {
 	top, err := os.MkdirTemp("", "conclab-root-*")
 	if err != nil {

@@ -7,37 +7,14 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// safety bounds every network wait in real time (Stage.Limit stretches it
-// for a slow class, never shortens it).
-const safety = 10 * time.Second
-
-// demoKey is the secret the demos' server and clients share. A real one
-// comes from a secrets store or the environment, never from the source.
-var demoKey = []byte("conclab demo key: not a secret")
-
-// sizes are the files the transfer demo's clients put: empty, one byte, a
-// line with "##" inside (30 marks it), and bigger ones that take many
-// reads.
-var sizes = []int{0, 1, 30, 4 << 10, 64 << 10, 256 << 10, 1 << 20, 3 << 20}
-
-// content is the file client i puts: bytes that differ from file to file
-// and from position to position, so that a lost or shifted byte shows.
-func content(i int) []byte {
-	if sizes[i] == 30 {
-		return []byte("total ## of the bill: 42 ##\n") // an end marker would cut it
-	}
-	b := make([]byte, sizes[i])
-	for j := range b {
-		b[j] = byte(i*31 + j*7 + j/251)
-	}
-	return b
-}
-
+// transfer starts the file server (serve, in server.go: a goroutine per
+// client) and eight clients in goroutines of their own. Two WaitGroups
+// are barriers: every client is connected before any PUTs, and every
+// file is stored before any GETs, so all eight are served at once.
 func transfer(ctx context.Context, s *lesson.Stage) error {
 	dir, err := os.MkdirTemp("", "conclab-fileserver-*")
 	if err != nil {
@@ -146,9 +123,20 @@ func oneClient(s *lesson.Stage, addr string, i int, connected, stored *sync.Wait
 	return ok, c.quit()
 }
 
-func boolFinding(b bool) float64 {
-	if b {
-		return 1
+// sizes are the files the transfer demo's clients put: empty, one byte, a
+// line with "##" inside (30 marks it), and bigger ones that take many
+// reads.
+var sizes = []int{0, 1, 30, 4 << 10, 64 << 10, 256 << 10, 1 << 20, 3 << 20}
+
+// content is the file client i puts: bytes that differ from file to file
+// and from position to position, so that a lost or shifted byte shows.
+func content(i int) []byte {
+	if sizes[i] == 30 {
+		return []byte("total ## of the bill: 42 ##\n") // an end marker would cut it
 	}
-	return 0
+	b := make([]byte, sizes[i])
+	for j := range b {
+		b[j] = byte(i*31 + j*7 + j/251)
+	}
+	return b
 }

@@ -11,6 +11,86 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// udpChatDemo runs a chat server on one UDP socket in one goroutine:
+// no connections, so the server knows a client by its address alone.
+// Three clients join (one name is taken), talk, try to speak for
+// somebody else, and leave.
+func udpChatDemo(ctx context.Context, s *lesson.Stage) error {
+	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}) // port 0: any free one
+	if err != nil {
+		return err
+	}
+	srv := &udpChat{conn: conn, members: map[string]*net.UDPAddr{}, lane: s.Lane("server")}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		srv.serve()
+	}()
+	defer func() { conn.Close(); <-served }()
+	s.Say("A UDP chat server on %v: one socket, one goroutine, no connections.", conn.LocalAddr())
+
+	clients := map[string]*chatter{}
+	for _, name := range []string{"alice", "bob", "bob 2"} {
+		c, err := net.DialUDP("udp", nil, conn.LocalAddr().(*net.UDPAddr))
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		clients[name] = &chatter{name: name, conn: c, lane: s.Lane(name)}
+	}
+	wait := s.Limit(safety)
+	// The script: who says what, then what each one must hear, in order.
+	type hearing struct{ who, want string }
+	script := []struct {
+		who, says string
+		then      []hearing
+	}{
+		{"alice", "L alice", []hearing{{"alice", "OK"}}},
+		{"bob", "L bob", []hearing{{"alice", "bob joined"}, {"bob", "OK"}}},
+		{"bob 2", "L bob", []hearing{{"bob 2", "NAME TAKEN"}}},
+		{"alice", "C alice hello, bob", []hearing{{"bob", "alice: hello, bob"}}},
+		{"bob 2", "C bob I am bob", []hearing{{"bob 2", "ERR want L name, C name text or Q name, as yourself"}}},
+		{"bob", "Q bob", []hearing{{"bob", "EXIT"}, {"alice", "bob left"}}},
+		{"alice", "Q alice", []hearing{{"alice", "EXIT"}}},
+	}
+	heard, expected := 0, 0
+	for _, step := range script {
+		if err := clients[step.who].say(step.says); err != nil {
+			return err
+		}
+		for _, h := range step.then {
+			expected++
+			got, err := clients[h.who].hear(wait)
+			if err != nil {
+				return fmt.Errorf("%s heard nothing after %q: %w", h.who, step.says, err)
+			}
+			if got == h.want {
+				heard++
+			} else {
+				s.Warn("%s heard %q, want %q", h.who, got, h.want)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	s.Finding("lines-as-expected", float64(heard), fmt.Sprintf("of %d", expected))
+	// Nothing else may be waiting: no echo to a sender, nothing twice.
+	extra := 0
+	for _, c := range clients {
+		if _, err := c.hear(s.Scale(50 * time.Millisecond)); err == nil {
+			extra++
+		} else if !isTimeout(err) {
+			return err
+		}
+	}
+	s.Finding("unexpected-lines", float64(extra), "")
+	s.Say("UDP keeps message boundaries (one datagram, one message) but promises")
+	s.Say("no delivery and no order: on loopback nothing is lost, on a network a")
+	s.Say("real protocol numbers its messages and resends what is not confirmed.")
+	return nil
+}
+
 // The UDP chat protocol, one datagram per message:
 //
 //	L name        log in as name: "OK" to you, "name joined" to the others,
@@ -99,82 +179,6 @@ func (c *chatter) hear(wait time.Duration) (string, error) {
 	}
 	c.lane.Printf("<- %s", buf[:n])
 	return string(buf[:n]), nil
-}
-
-func udpChatDemo(ctx context.Context, s *lesson.Stage) error {
-	conn, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}) // port 0: any free one
-	if err != nil {
-		return err
-	}
-	srv := &udpChat{conn: conn, members: map[string]*net.UDPAddr{}, lane: s.Lane("server")}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		srv.serve()
-	}()
-	defer func() { conn.Close(); <-served }()
-	s.Say("A UDP chat server on %v: one socket, one goroutine, no connections.", conn.LocalAddr())
-
-	clients := map[string]*chatter{}
-	for _, name := range []string{"alice", "bob", "bob 2"} {
-		c, err := net.DialUDP("udp", nil, conn.LocalAddr().(*net.UDPAddr))
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		clients[name] = &chatter{name: name, conn: c, lane: s.Lane(name)}
-	}
-	wait := s.Limit(safety)
-	// The script: who says what, then what each one must hear, in order.
-	type hearing struct{ who, want string }
-	script := []struct {
-		who, says string
-		then      []hearing
-	}{
-		{"alice", "L alice", []hearing{{"alice", "OK"}}},
-		{"bob", "L bob", []hearing{{"alice", "bob joined"}, {"bob", "OK"}}},
-		{"bob 2", "L bob", []hearing{{"bob 2", "NAME TAKEN"}}},
-		{"alice", "C alice hello, bob", []hearing{{"bob", "alice: hello, bob"}}},
-		{"bob 2", "C bob I am bob", []hearing{{"bob 2", "ERR want L name, C name text or Q name, as yourself"}}},
-		{"bob", "Q bob", []hearing{{"bob", "EXIT"}, {"alice", "bob left"}}},
-		{"alice", "Q alice", []hearing{{"alice", "EXIT"}}},
-	}
-	heard, expected := 0, 0
-	for _, step := range script {
-		if err := clients[step.who].say(step.says); err != nil {
-			return err
-		}
-		for _, h := range step.then {
-			expected++
-			got, err := clients[h.who].hear(wait)
-			if err != nil {
-				return fmt.Errorf("%s heard nothing after %q: %w", h.who, step.says, err)
-			}
-			if got == h.want {
-				heard++
-			} else {
-				s.Warn("%s heard %q, want %q", h.who, got, h.want)
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	s.Finding("lines-as-expected", float64(heard), fmt.Sprintf("of %d", expected))
-	// Nothing else may be waiting: no echo to a sender, nothing twice.
-	extra := 0
-	for _, c := range clients {
-		if _, err := c.hear(s.Scale(50 * time.Millisecond)); err == nil {
-			extra++
-		} else if !isTimeout(err) {
-			return err
-		}
-	}
-	s.Finding("unexpected-lines", float64(extra), "")
-	s.Say("UDP keeps message boundaries (one datagram, one message) but promises")
-	s.Say("no delivery and no order: on loopback nothing is lost, on a network a")
-	s.Say("real protocol numbers its messages and resends what is not confirmed.")
-	return nil
 }
 
 func isTimeout(err error) bool {

@@ -11,6 +11,9 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// fileServer serves the static folder with http.FileServerFS over an
+// os.Root, and asks it for paths that try to leave: "..", an encoded
+// "..", a symbolic link that points outside.
 func fileServer(ctx context.Context, s *lesson.Stage) error {
 	st, err := makeSite()
 	if err != nil {

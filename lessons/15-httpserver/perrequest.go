@@ -3,7 +3,6 @@ package httpserver
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime"
 	"sync"
@@ -12,12 +11,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// parallel requests, each taking work on the server.
-const (
-	parallel = 20
-	work     = 200 * time.Millisecond
-)
-
+// perRequest sends 20 requests at once to a handler that works 200 ms.
+// The handler has no go statement: net/http runs each connection in a
+// goroutine of its own, so they overlap and share what the handler
+// touches (the gauge and peakGoroutines, hence the mutex).
 func perRequest(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("net/http: %d requests at once, each handler working %v", parallel, work)
 	var inside gauge
@@ -78,22 +75,8 @@ func perRequest(ctx context.Context, s *lesson.Stage) error {
 	return nil
 }
 
-// get fetches url and checks for 200 OK, reading the body to the end.
-func get(ctx context.Context, client *http.Client, url string) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return nil
-}
+// parallel requests, each taking work on the server.
+const (
+	parallel = 20
+	work     = 200 * time.Millisecond
+)

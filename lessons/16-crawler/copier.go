@@ -1,9 +1,7 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -17,112 +15,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The folder copier: copyFiles files copied by a pool of copyWorkers, on a
-// disk that moves one chunk per chunkTime (a sleep per chunk stands for a
-// slow disk or a network share).
-const (
-	copyFiles   = 20
-	copyWorkers = 5
-	chunk       = 16 << 10
-	chunkTime   = 20 * time.Millisecond
-)
-
-// slowCopy copies src to dst a chunk at a time at the slow disk's pace and
-// calls copied after each chunk.
-func slowCopy(ctx context.Context, s *lesson.Stage, dst io.Writer, src io.Reader, copied func(n int)) error {
-	buf := make([]byte, chunk)
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			if _, err := dst.Write(buf[:n]); err != nil {
-				return err
-			}
-			copied(n)
-			if err := s.Sleep(ctx, chunkTime); err != nil {
-				return err
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-// copyFile copies dir/name to into/name through a temporary name, renamed
-// only once the copy is whole: a cancelled copy never leaves a
-// half-written file under the final name.
-func copyFile(ctx context.Context, s *lesson.Stage, from, into, name string, copied func(int)) error {
-	src, err := os.Open(filepath.Join(from, name))
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	part := filepath.Join(into, name+".part")
-	dst, err := os.Create(part)
-	if err != nil {
-		return err
-	}
-	err = slowCopy(ctx, s, dst, src, copied)
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(part)
-		return err
-	}
-	return os.Rename(part, filepath.Join(into, name))
-}
-
-// makeFiles writes n files of random sizes and contents (the same every
-// run) into dir and returns their names and total size.
-func makeFiles(dir string, n int) ([]string, int, error) {
-	rng := rand.New(rand.NewPCG(15, 16))
-	var names []string
-	total := 0
-	for i := range n {
-		name := fmt.Sprintf("photo-%02d.jpg", i+1)
-		data := make([]byte, chunk/2+rng.IntN(6*chunk))
-		for j := range data {
-			data[j] = byte(rng.Uint32())
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return nil, 0, err
-		}
-		names = append(names, name)
-		total += len(data)
-	}
-	return names, total, nil
-}
-
-// sameFile reports whether two files have the same SHA-256.
-func sameFile(a, b string) bool {
-	ha, erra := fileSum(a)
-	hb, errb := fileSum(b)
-	return erra == nil && errb == nil && bytes.Equal(ha, hb)
-}
-
-func fileSum(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, err
-	}
-	return h.Sum(nil), nil
-}
-
-// bar draws a progress bar: [##########----------]  50.00%.
-func bar(pct float64) string {
-	full := int(pct / 5)
-	return "[" + strings.Repeat("#", full) + strings.Repeat("-", 20-full) + fmt.Sprintf("] %6.2f%%", pct)
-}
-
+// copier copies a folder with a pool of copyWorkers goroutines that
+// take file names from the jobs channel, and one more goroutine that
+// owns the progress total: the workers only send what they copied on
+// the progress channel, so the bar needs no lock and never goes back.
 func copier(ctx context.Context, s *lesson.Stage) error {
 	work, err := os.MkdirTemp("", "conclab-copier-")
 	if err != nil {
@@ -227,4 +123,90 @@ func copier(ctx context.Context, s *lesson.Stage) error {
 	s.Say("the bar never goes back. The channel is closed after wg.Wait: once no")
 	s.Say("worker can send any more.")
 	return nil
+}
+
+// The folder copier: copyFiles files copied by a pool of copyWorkers, on a
+// disk that moves one chunk per chunkTime (a sleep per chunk stands for a
+// slow disk or a network share).
+const (
+	copyFiles   = 20
+	copyWorkers = 5
+	chunk       = 16 << 10
+	chunkTime   = 20 * time.Millisecond
+)
+
+// slowCopy copies src to dst a chunk at a time at the slow disk's pace and
+// calls copied after each chunk.
+func slowCopy(ctx context.Context, s *lesson.Stage, dst io.Writer, src io.Reader, copied func(n int)) error {
+	buf := make([]byte, chunk)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return err
+			}
+			copied(n)
+			if err := s.Sleep(ctx, chunkTime); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// copyFile copies dir/name to into/name through a temporary name, renamed
+// only once the copy is whole: a cancelled copy never leaves a
+// half-written file under the final name.
+func copyFile(ctx context.Context, s *lesson.Stage, from, into, name string, copied func(int)) error {
+	src, err := os.Open(filepath.Join(from, name))
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	part := filepath.Join(into, name+".part")
+	dst, err := os.Create(part)
+	if err != nil {
+		return err
+	}
+	err = slowCopy(ctx, s, dst, src, copied)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(part)
+		return err
+	}
+	return os.Rename(part, filepath.Join(into, name))
+}
+
+// makeFiles writes n files of random sizes and contents (the same every
+// run) into dir and returns their names and total size.
+func makeFiles(dir string, n int) ([]string, int, error) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	var names []string
+	total := 0
+	for i := range n {
+		name := fmt.Sprintf("photo-%02d.jpg", i+1)
+		data := make([]byte, chunk/2+rng.IntN(6*chunk))
+		for j := range data {
+			data[j] = byte(rng.Uint32())
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return nil, 0, err
+		}
+		names = append(names, name)
+		total += len(data)
+	}
+	return names, total, nil
+}
+
+// bar draws a progress bar: [##########----------]  50.00%.
+func bar(pct float64) string {
+	full := int(pct / 5)
+	return "[" + strings.Repeat("#", full) + strings.Repeat("-", 20-full) + fmt.Sprintf("] %6.2f%%", pct)
 }

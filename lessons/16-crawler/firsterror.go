@@ -12,6 +12,9 @@ import (
 // failing is the page whose server answers 500.
 const failing = 3
 
+// firstError crawls a site whose page 3 answers 500 with the bounded
+// crawler: the error cancels the errgroup's context, the fetches under
+// way stop, and the ones not yet started find the context done.
 func firstError(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("errgroup, limit %d: page %d answers 500 after %v", limit, failing, s.Scale(latency/4))
 	st := newSite(s, failing)

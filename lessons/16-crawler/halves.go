@@ -14,6 +14,58 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// halves copies one large file in one piece, then in two halves, each
+// half in a goroutine of its own (copyInParts) with ReadAt and WriteAt.
+func halves(ctx context.Context, s *lesson.Stage) error {
+	work, err := os.MkdirTemp("", "conclab-halves-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	src := filepath.Join(work, "movie.mp4")
+	data := make([]byte, bigSize)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		return err
+	}
+
+	s.Heading("One file of %s bytes, on a disk that moves %s bytes per %v", lesson.Number(bigSize), lesson.Number(chunk), s.Scale(chunkTime))
+	start := time.Now()
+	if _, err := copyInParts(ctx, s, filepath.Join(work, "whole.mp4"), src, 1); err != nil {
+		return err
+	}
+	whole := time.Since(start)
+	s.Say("  in one piece:   %v", whole.Round(time.Millisecond))
+	if err := s.Pause(ctx, "two goroutines, one half each: how long?"); err != nil {
+		return err
+	}
+	start = time.Now()
+	peak, err := copyInParts(ctx, s, filepath.Join(work, "halves.mp4"), src, 2)
+	if err != nil {
+		return err
+	}
+	split := time.Since(start)
+	s.Say("  in two halves:  %v", split.Round(time.Millisecond))
+	identical := 0
+	for _, name := range []string{"whole.mp4", "halves.mp4"} {
+		if sameFile(src, filepath.Join(work, name)) {
+			identical++
+		}
+	}
+	s.FindingDuration("elapsed-whole", whole)
+	s.FindingDuration("elapsed-halves", split)
+	s.Finding("peak-halves", float64(peak), "halves copying at once")
+	s.Finding("identical", float64(identical), "of 2 copies with the same SHA-256 as the original")
+	s.Say("ReadAt and WriteAt take the offset as an argument: the two goroutines")
+	s.Say("share one *os.File each way without sharing a position (Seek then")
+	s.Say("Write would race). Halves help when the bottleneck is per stream, like")
+	s.Say("a network share; on one local disk, measure before you split.")
+	return nil
+}
+
 // bigSize is the large file's size: 32 chunks on the slow disk.
 const bigSize = 32 * chunk
 
@@ -82,54 +134,4 @@ func copyInParts(ctx context.Context, s *lesson.Stage, dst, src string, parts in
 		return 0, err
 	}
 	return busy.highest(), out.Close()
-}
-
-func halves(ctx context.Context, s *lesson.Stage) error {
-	work, err := os.MkdirTemp("", "conclab-halves-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	src := filepath.Join(work, "movie.mp4")
-	data := make([]byte, bigSize)
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range data {
-		data[i] = byte(rng.Uint32())
-	}
-	if err := os.WriteFile(src, data, 0o644); err != nil {
-		return err
-	}
-
-	s.Heading("One file of %s bytes, on a disk that moves %s bytes per %v", lesson.Number(bigSize), lesson.Number(chunk), s.Scale(chunkTime))
-	start := time.Now()
-	if _, err := copyInParts(ctx, s, filepath.Join(work, "whole.mp4"), src, 1); err != nil {
-		return err
-	}
-	whole := time.Since(start)
-	s.Say("  in one piece:   %v", whole.Round(time.Millisecond))
-	if err := s.Pause(ctx, "two goroutines, one half each: how long?"); err != nil {
-		return err
-	}
-	start = time.Now()
-	peak, err := copyInParts(ctx, s, filepath.Join(work, "halves.mp4"), src, 2)
-	if err != nil {
-		return err
-	}
-	split := time.Since(start)
-	s.Say("  in two halves:  %v", split.Round(time.Millisecond))
-	identical := 0
-	for _, name := range []string{"whole.mp4", "halves.mp4"} {
-		if sameFile(src, filepath.Join(work, name)) {
-			identical++
-		}
-	}
-	s.FindingDuration("elapsed-whole", whole)
-	s.FindingDuration("elapsed-halves", split)
-	s.Finding("peak-halves", float64(peak), "halves copying at once")
-	s.Finding("identical", float64(identical), "of 2 copies with the same SHA-256 as the original")
-	s.Say("ReadAt and WriteAt take the offset as an argument: the two goroutines")
-	s.Say("share one *os.File each way without sharing a position (Seek then")
-	s.Say("Write would race). Halves help when the bottleneck is per stream, like")
-	s.Say("a network share; on one local disk, measure before you split.")
-	return nil
 }

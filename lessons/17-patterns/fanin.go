@@ -9,36 +9,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-const (
-	fanJobs    = 12
-	fanWorkers = 4
-	fanJobTime = 100 * time.Millisecond
-)
-
-type result struct {
-	job, worker int
-}
-
-// merge is fan-in: one goroutine per input copies it to out, and a last
-// goroutine closes out once every copier is done. (Exercise 16 adds what
-// this one lacks: stopping on cancel when the reader goes away.)
-func merge(inputs ...<-chan result) <-chan result {
-	out := make(chan result)
-	var wg sync.WaitGroup
-	for _, in := range inputs {
-		wg.Go(func() {
-			for r := range in {
-				out <- r
-			}
-		})
-	}
-	go func() {
-		wg.Wait() // every input is closed and copied
-		close(out)
-	}()
-	return out
-}
-
+// fanOutFanIn has one goroutine send 12 jobs on one channel, fanWorkers
+// goroutines receive them (fan-out: each job goes to whichever worker
+// is free), and merge joins the workers' result channels into one
+// (fan-in).
 func fanOutFanIn(ctx context.Context, s *lesson.Stage) error {
 	s.Say("%d jobs of %v each; serially that is %v.", fanJobs, s.Scale(fanJobTime), s.Scale(fanJobs*fanJobTime))
 	jobs := make(chan int)
@@ -87,4 +61,34 @@ func fanOutFanIn(ctx context.Context, s *lesson.Stage) error {
 	s.Say("%d workers did %d jobs in about %v: the work overlapped. Fan-in merges by arrival,", fanWorkers, fanJobs, s.Scale(fanJobs/fanWorkers*fanJobTime))
 	s.Say("not by job number: keep an index with each result if order matters (lesson 9).")
 	return ctx.Err()
+}
+
+const (
+	fanJobs    = 12
+	fanWorkers = 4
+	fanJobTime = 100 * time.Millisecond
+)
+
+type result struct {
+	job, worker int
+}
+
+// merge is fan-in: one goroutine per input copies it to out, and a last
+// goroutine closes out once every copier is done. (Exercise 16 adds what
+// this one lacks: stopping on cancel when the reader goes away.)
+func merge(inputs ...<-chan result) <-chan result {
+	out := make(chan result)
+	var wg sync.WaitGroup
+	for _, in := range inputs {
+		wg.Go(func() {
+			for r := range in {
+				out <- r
+			}
+		})
+	}
+	go func() {
+		wg.Wait() // every input is closed and copied
+		close(out)
+	}()
+	return out
 }

@@ -9,6 +9,75 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// generators shows a producer and a consumer taking turns (pingPong),
+// then the same Fibonacci generator three ways: a goroutine sending on a
+// channel (left blocked when its consumer breaks), an iter.Seq (cleaned
+// up at break) and iter.Pull (cleaned up at stop).
+func generators(ctx context.Context, s *lesson.Stage) error {
+	if err := pingPong(ctx, s); err != nil {
+		return err
+	}
+	if err := s.Pause(ctx, "a generator on a channel: what happens when the consumer stops early?"); err != nil {
+		return err
+	}
+
+	s.Heading("Fibonacci on a channel: the consumer takes 10 and walks away")
+	quit := make(chan struct{})
+	values, exited := fibChan(quit)
+	var fromChan []int
+	for v := range values {
+		fromChan = append(fromChan, v)
+		if len(fromChan) == 10 {
+			break // the generator is left blocked on its next send
+		}
+	}
+	s.Say("first 10: %v", fromChan)
+	// Nothing will ever receive again, so the generator cannot return;
+	// the wait below only gives a wrong claim a chance to show.
+	select {
+	case <-exited:
+		s.Finding("channel-cleanup-at-break", 1, "")
+	case <-time.After(s.Limit(50 * time.Millisecond)):
+		s.Warn("after break the generator is still blocked on its send: a leak until someone closes quit")
+		s.Finding("channel-cleanup-at-break", 0, "")
+	}
+	close(quit) // the channel version needs its own stop signal
+	<-exited
+
+	s.Heading("Fibonacci as an iter.Seq: range over a function")
+	var seqCleaned bool
+	var fromSeq []int
+	for v := range fibSeq(&seqCleaned) {
+		fromSeq = append(fromSeq, v)
+		if len(fromSeq) == 10 {
+			break
+		}
+	}
+	s.Say("first 10: %v; the iterator's defer ran at break: %v", fromSeq, seqCleaned)
+	s.Finding("seq-cleanup-at-break", b2f(seqCleaned), "")
+
+	s.Heading("iter.Pull: the same iterator, pulled one value at a time")
+	var pullCleaned bool
+	next, stop := iter.Pull(fibSeq(&pullCleaned))
+	var fromPull []int
+	for range 10 {
+		v, ok := next()
+		if !ok {
+			break
+		}
+		fromPull = append(fromPull, v)
+	}
+	stop() // like close(quit): ends the iterator, runs its defers
+	s.Say("first 10: %v; the iterator's defer ran at stop(): %v", fromPull, pullCleaned)
+	s.Finding("pull-cleanup-at-stop", b2f(pullCleaned), "")
+
+	s.Finding("generators-agree", b2f(slices.Equal(fromChan, fromSeq) && slices.Equal(fromSeq, fromPull)), "")
+	s.Say("A goroutine generator needs a way to be told to stop, or it leaks. An iter.Seq")
+	s.Say("runs inside the consumer's loop: break is the stop signal. iter.Pull turns it into")
+	s.Say("next()/stop() (a coroutine switch, not a goroutine scheduled on a thread); call stop.")
+	return ctx.Err()
+}
+
 // pingPong is the coroutine story as it is commonly told with Python
 // generators: a producer hands each item to a consumer with send() and
 // gets "200 OK" back, the two taking turns. In Go the two are goroutines
@@ -76,71 +145,6 @@ func fibSeq(cleanedUp *bool) iter.Seq[int] {
 			a, b = b, a+b
 		}
 	}
-}
-
-func generators(ctx context.Context, s *lesson.Stage) error {
-	if err := pingPong(ctx, s); err != nil {
-		return err
-	}
-	if err := s.Pause(ctx, "a generator on a channel: what happens when the consumer stops early?"); err != nil {
-		return err
-	}
-
-	s.Heading("Fibonacci on a channel: the consumer takes 10 and walks away")
-	quit := make(chan struct{})
-	values, exited := fibChan(quit)
-	var fromChan []int
-	for v := range values {
-		fromChan = append(fromChan, v)
-		if len(fromChan) == 10 {
-			break // the generator is left blocked on its next send
-		}
-	}
-	s.Say("first 10: %v", fromChan)
-	// Nothing will ever receive again, so the generator cannot return;
-	// the wait below only gives a wrong claim a chance to show.
-	select {
-	case <-exited:
-		s.Finding("channel-cleanup-at-break", 1, "")
-	case <-time.After(s.Limit(50 * time.Millisecond)):
-		s.Warn("after break the generator is still blocked on its send: a leak until someone closes quit")
-		s.Finding("channel-cleanup-at-break", 0, "")
-	}
-	close(quit) // the channel version needs its own stop signal
-	<-exited
-
-	s.Heading("Fibonacci as an iter.Seq: range over a function")
-	var seqCleaned bool
-	var fromSeq []int
-	for v := range fibSeq(&seqCleaned) {
-		fromSeq = append(fromSeq, v)
-		if len(fromSeq) == 10 {
-			break
-		}
-	}
-	s.Say("first 10: %v; the iterator's defer ran at break: %v", fromSeq, seqCleaned)
-	s.Finding("seq-cleanup-at-break", b2f(seqCleaned), "")
-
-	s.Heading("iter.Pull: the same iterator, pulled one value at a time")
-	var pullCleaned bool
-	next, stop := iter.Pull(fibSeq(&pullCleaned))
-	var fromPull []int
-	for range 10 {
-		v, ok := next()
-		if !ok {
-			break
-		}
-		fromPull = append(fromPull, v)
-	}
-	stop() // like close(quit): ends the iterator, runs its defers
-	s.Say("first 10: %v; the iterator's defer ran at stop(): %v", fromPull, pullCleaned)
-	s.Finding("pull-cleanup-at-stop", b2f(pullCleaned), "")
-
-	s.Finding("generators-agree", b2f(slices.Equal(fromChan, fromSeq) && slices.Equal(fromSeq, fromPull)), "")
-	s.Say("A goroutine generator needs a way to be told to stop, or it leaks. An iter.Seq")
-	s.Say("runs inside the consumer's loop: break is the stop signal. iter.Pull turns it into")
-	s.Say("next()/stop() (a coroutine switch, not a goroutine scheduled on a thread); call stop.")
-	return ctx.Err()
 }
 
 // b2f is a yes/no finding: 1 or 0.

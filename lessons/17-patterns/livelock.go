@@ -8,49 +8,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// maxRounds bounds the polite pair, who would go on forever.
-const maxRounds = 1000
-
-// polite is one of two goroutines that each need both locks. It takes its
-// own first, tries the other's, and if that is taken lets go of its own
-// and tries again: TryLock and back off, the deadlock fix of lesson 5.
-// Each round both meet at the barrier before trying the second lock and
-// again after: the moment at which two goroutines with the same fixed
-// back-off keep meeting anyway, made exact so that every run shows it.
-// With random set, a goroutine sits a round out now and then, the way a
-// random back-off would make it late.
-func polite(ctx context.Context, lane *lesson.Lane, first, second *sync.Mutex, bar *barrier, random bool) (rounds int, done bool) {
-	defer bar.Leave()
-	for rounds = 1; rounds <= maxRounds; rounds++ {
-		sitOut := random && rand.IntN(2) == 0
-		if !sitOut {
-			first.Lock()
-		}
-		if bar.Await(ctx) != nil { // both have taken their first lock, or sat out
-			if !sitOut {
-				first.Unlock()
-			}
-			return rounds, false
-		}
-		got := !sitOut && second.TryLock()
-		_ = bar.Await(ctx) // both have tried the other's lock (ctx is checked below)
-		if got {
-			lane.Printf("got both locks in round %d: done", rounds)
-			second.Unlock()
-			first.Unlock()
-			return rounds, true
-		}
-		if !sitOut {
-			first.Unlock() // "after you!"
-		}
-		if ctx.Err() != nil {
-			return rounds, false
-		}
-	}
-	lane.Printf("gave up after %d rounds without once holding both locks", maxRounds)
-	return maxRounds, false
-}
-
+// livelock runs tom and jack, each taking its own lock and trying the
+// other's (polite), first with the same back-off, then with a random
+// one. A barrier has them try at the same moment every round, so that
+// every run shows what a fixed back-off only sometimes does.
 func livelock(ctx context.Context, s *lesson.Stage) error {
 	for _, random := range []bool{false, true} {
 		key := "fixed"
@@ -93,6 +54,49 @@ func livelock(ctx context.Context, s *lesson.Stage) error {
 	s.Say("and no goroutine dump points at it; only the missing progress does. Randomness breaks")
 	s.Say("the symmetry: as soon as one is late, the other gets both locks.")
 	return nil
+}
+
+// maxRounds bounds the polite pair, who would go on forever.
+const maxRounds = 1000
+
+// polite is one of two goroutines that each need both locks. It takes its
+// own first, tries the other's, and if that is taken lets go of its own
+// and tries again: TryLock and back off, the deadlock fix of lesson 5.
+// Each round both meet at the barrier before trying the second lock and
+// again after: the moment at which two goroutines with the same fixed
+// back-off keep meeting anyway, made exact so that every run shows it.
+// With random set, a goroutine sits a round out now and then, the way a
+// random back-off would make it late.
+func polite(ctx context.Context, lane *lesson.Lane, first, second *sync.Mutex, bar *barrier, random bool) (rounds int, done bool) {
+	defer bar.Leave()
+	for rounds = 1; rounds <= maxRounds; rounds++ {
+		sitOut := random && rand.IntN(2) == 0
+		if !sitOut {
+			first.Lock()
+		}
+		if bar.Await(ctx) != nil { // both have taken their first lock, or sat out
+			if !sitOut {
+				first.Unlock()
+			}
+			return rounds, false
+		}
+		got := !sitOut && second.TryLock()
+		_ = bar.Await(ctx) // both have tried the other's lock (ctx is checked below)
+		if got {
+			lane.Printf("got both locks in round %d: done", rounds)
+			second.Unlock()
+			first.Unlock()
+			return rounds, true
+		}
+		if !sitOut {
+			first.Unlock() // "after you!"
+		}
+		if ctx.Err() != nil {
+			return rounds, false
+		}
+	}
+	lane.Printf("gave up after %d rounds without once holding both locks", maxRounds)
+	return maxRounds, false
 }
 
 // barrier lets n goroutines meet: Await returns when all n are waiting.

@@ -11,29 +11,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// Config is built once and never changed after it is published: readers
-// share it without a lock because nobody writes it any more.
-type Config struct {
-	Version int
-	Routes  map[string]string
-	Check   int // Version*len(Routes): a reader can tell a half-built config
-}
-
-const (
-	versions   = 200
-	cfgReaders = 4
-	cacheKeys  = 64
-)
-
-func newConfig(v int) *Config {
-	c := &Config{Version: v, Routes: map[string]string{}}
-	for i := range 8 {
-		c.Routes[fmt.Sprintf("/r%d", i)] = fmt.Sprintf("backend-%d-%d", v, i)
-	}
-	c.Check = v * len(c.Routes)
-	return c // built completely before anyone can see it
-}
-
+// publish has a writer Store 200 configs in an atomic.Pointer while
+// readers Load them without a lock, counting torn and older configs;
+// then reads a read-mostly cache through sync.Map and through a map
+// under an RWMutex.
 func publish(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("atomic.Pointer: a writer publishes %d configs, %d readers use them, no lock", versions, cfgReaders)
 	var current atomic.Pointer[Config]
@@ -133,4 +114,27 @@ func publish(ctx context.Context, s *lesson.Stage) error {
 	s.Say("RWMutex loses on many cores; on two, as here, the difference is small. Anything else:")
 	s.Say("a plain map with a Mutex, and a type of your own.")
 	return ctx.Err()
+}
+
+// Config is built once and never changed after it is published: readers
+// share it without a lock because nobody writes it any more.
+type Config struct {
+	Version int
+	Routes  map[string]string
+	Check   int // Version*len(Routes): a reader can tell a half-built config
+}
+
+const (
+	versions   = 200
+	cfgReaders = 4
+	cacheKeys  = 64
+)
+
+func newConfig(v int) *Config {
+	c := &Config{Version: v, Routes: map[string]string{}}
+	for i := range 8 {
+		c.Routes[fmt.Sprintf("/r%d", i)] = fmt.Sprintf("backend-%d-%d", v, i)
+	}
+	c.Check = v * len(c.Routes)
+	return c // built completely before anyone can see it
 }

@@ -16,6 +16,9 @@ const (
 	burst    = 3
 )
 
+// rateLimit spaces six requests with a ticker (every request waits for
+// its tick, the first too), then with rate.Limiter's token bucket (burst
+// 3: three go at once, the rest are spaced).
 func rateLimit(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("A ticker: one request per tick, %v apart", s.Scale(every))
 	tick := time.NewTicker(s.Scale(every))

@@ -8,44 +8,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-const (
-	lowJobs        = 3
-	starveRounds   = 1000
-	politeLocks    = 20
-	greedyHoldTime = 50 * time.Microsecond
-)
-
-// serve handles starveRounds jobs from two queues. Every high-priority job
-// queues another one (a retry, a follow-up), so the high queue is never
-// empty: the worst case for a priority scheme, and a common one.
-// With strict priority it takes low work only when there is no high work;
-// otherwise it lets select choose among the ready cases, at random.
-func serve(strict bool) (lowServed int) {
-	high := make(chan int, 1)
-	low := make(chan int, lowJobs)
-	high <- 1
-	for i := range lowJobs {
-		low <- i
-	}
-	for range starveRounds {
-		if strict {
-			select {
-			case n := <-high:
-				high <- n + 1 // the follow-up
-				continue
-			default: // only now look at low
-			}
-		}
-		select {
-		case n := <-high:
-			high <- n + 1
-		case <-low:
-			lowServed++
-		}
-	}
-	return lowServed
-}
-
+// starvation serves a low-priority queue behind an always-busy high
+// one, with strict priority and with a plain select (serve); then one
+// goroutine relocks a sync.Mutex in a tight loop while another asks
+// for it now and then.
 func starvation(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("Strict priority: a high-priority job always waiting")
 	s.Say("%d rounds; %d low-priority jobs wait from the start.", starveRounds, lowJobs)
@@ -102,4 +68,42 @@ func starvation(ctx context.Context, s *lesson.Stage) error {
 	s.Say("starve a ready case. sync.Mutex cannot starve a waiter either: one that waits over")
 	s.Say("1 ms switches the mutex to starvation mode, where Unlock hands it to the oldest waiter.")
 	return ctx.Err()
+}
+
+const (
+	lowJobs        = 3
+	starveRounds   = 1000
+	politeLocks    = 20
+	greedyHoldTime = 50 * time.Microsecond
+)
+
+// serve handles starveRounds jobs from two queues. Every high-priority job
+// queues another one (a retry, a follow-up), so the high queue is never
+// empty: the worst case for a priority scheme, and a common one.
+// With strict priority it takes low work only when there is no high work;
+// otherwise it lets select choose among the ready cases, at random.
+func serve(strict bool) (lowServed int) {
+	high := make(chan int, 1)
+	low := make(chan int, lowJobs)
+	high <- 1
+	for i := range lowJobs {
+		low <- i
+	}
+	for range starveRounds {
+		if strict {
+			select {
+			case n := <-high:
+				high <- n + 1 // the follow-up
+				continue
+			default: // only now look at low
+			}
+		}
+		select {
+		case n := <-high:
+			high <- n + 1
+		case <-low:
+			lowServed++
+		}
+	}
+	return lowServed
 }

@@ -11,6 +11,32 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// timers runs timerChecks here, with Go 1.23's timers, and again in a
+// child process with GODEBUG=asynctimerchan=1 (Go 1.22's timers).
+func timers(ctx context.Context, s *lesson.Stage) error {
+	s.Heading("Timers in Go 1.23 and later")
+	if err := timerChecks(ctx, s); err != nil {
+		return err
+	}
+	if err := s.Pause(ctx, "the same checks with the timers of Go 1.22: what changes?"); err != nil {
+		return err
+	}
+	s.Heading("The same checks with GODEBUG=%s (Go 1.22's timers), in a child process", oldTimers)
+	res, err := s.Child(ctx, lesson.ChildSpec{Name: "timer-checks", Env: []string{"GODEBUG=" + oldTimers}, Timeout: 30 * time.Second})
+	if err != nil {
+		return err
+	}
+	if res.ExitCode != 0 {
+		s.Warn("the child ended with exit code %d:\n%s", res.ExitCode, res.Stderr)
+	}
+	s.Say("Since Go 1.23 a timer's channel is unbuffered: a tick nobody took is not left")
+	s.Say("waiting in it, so after Stop or Reset no stale value can be received, and the old")
+	s.Say("drain dance (if !t.Stop() { <-t.C }) is unnecessary. And a timer or ticker nobody")
+	s.Say("references is garbage, even unstopped: time.After in a loop no longer piles up timers.")
+	s.Say("(A go.mod that says go 1.22 or older keeps the old timers: the version picks the default.)")
+	return ctx.Err()
+}
+
 // oldTimers is the GODEBUG setting that brings back the timers of Go 1.22
 // and before: a buffered channel of one, filled when the timer fires.
 const oldTimers = "asynctimerchan=1"
@@ -65,29 +91,5 @@ func timerChecks(ctx context.Context, s *lesson.Stage) error {
 	}
 	s.Say("  1000 forgotten one-hour timers, collected by the GC: %d", collected)
 	s.Finding(era+"timers-collected", float64(collected), "of 1000")
-	return ctx.Err()
-}
-
-func timers(ctx context.Context, s *lesson.Stage) error {
-	s.Heading("Timers in Go 1.23 and later")
-	if err := timerChecks(ctx, s); err != nil {
-		return err
-	}
-	if err := s.Pause(ctx, "the same checks with the timers of Go 1.22: what changes?"); err != nil {
-		return err
-	}
-	s.Heading("The same checks with GODEBUG=%s (Go 1.22's timers), in a child process", oldTimers)
-	res, err := s.Child(ctx, lesson.ChildSpec{Name: "timer-checks", Env: []string{"GODEBUG=" + oldTimers}, Timeout: 30 * time.Second})
-	if err != nil {
-		return err
-	}
-	if res.ExitCode != 0 {
-		s.Warn("the child ended with exit code %d:\n%s", res.ExitCode, res.Stderr)
-	}
-	s.Say("Since Go 1.23 a timer's channel is unbuffered: a tick nobody took is not left")
-	s.Say("waiting in it, so after Stop or Reset no stale value can be received, and the old")
-	s.Say("drain dance (if !t.Stop() { <-t.C }) is unnecessary. And a timer or ticker nobody")
-	s.Say("references is garbage, even unstopped: time.After in a loop no longer piles up timers.")
-	s.Say("(A go.mod that says go 1.22 or older keeps the old timers: the version picks the default.)")
 	return ctx.Err()
 }

@@ -12,31 +12,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// leakTest starts three goroutines that outlive the test: one blocked on
-// a channel nobody else can reach, one on a channel a global variable
-// keeps reachable, one asleep for an hour. It writes the runtime's
-// goroutine leak profile (GOEXPERIMENT=goroutineleakprofile).
-const leakTest = `package demo
-
-import (
-	"os"
-	"runtime/pprof"
-	"testing"
-	"time"
-)
-
-var results = make(chan int) // a global: anyone could still receive
-
-func TestLeaks(t *testing.T) {
-	local := make(chan int)
-	go func() { local <- 1 }()            // nobody can ever receive: leaked
-	go func() { results <- 1 }()          // reachable through a global
-	go func() { time.Sleep(time.Hour) }() // will wake up, in an hour
-	time.Sleep(50 * time.Millisecond)     // let them block
-	pprof.Lookup("goroutineleak").WriteTo(os.Stdout, 1)
-}
-`
-
+// leaks leaves three goroutines behind (two blocked on sends nobody
+// receives, one waiting an hour) and asks goleak about them; then runs
+// leakTest with the runtime's goroutine leak profile, which reports only
+// the goroutine that nothing can ever wake.
 func leaks(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("goleak: which goroutines are still here?")
 	ignore := goleak.IgnoreCurrent()
@@ -97,6 +76,31 @@ func leaks(ctx context.Context, s *lesson.Stage) error {
 	s.Say("(conclab's grader takes it when a test stops making progress).")
 	return nil
 }
+
+// leakTest starts three goroutines that outlive the test: one blocked on
+// a channel nobody else can reach, one on a channel a global variable
+// keeps reachable, one asleep for an hour. It writes the runtime's
+// goroutine leak profile (GOEXPERIMENT=goroutineleakprofile).
+const leakTest = `package demo
+
+import (
+	"os"
+	"runtime/pprof"
+	"testing"
+	"time"
+)
+
+var results = make(chan int) // a global: anyone could still receive
+
+func TestLeaks(t *testing.T) {
+	local := make(chan int)
+	go func() { local <- 1 }()            // nobody can ever receive: leaked
+	go func() { results <- 1 }()          // reachable through a global
+	go func() { time.Sleep(time.Hour) }() // will wake up, in an hour
+	time.Sleep(50 * time.Millisecond)     // let them block
+	pprof.Lookup("goroutineleak").WriteTo(os.Stdout, 1)
+}
+`
 
 // lineOf is the number of the first line of text that contains what.
 func lineOf(text, what string) int {

@@ -8,43 +8,8 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// hitsCode counts hits without a lock; its test adds from 4 goroutines.
-const hitsCode = `package demo
-
-type Hits struct{ n int }
-
-func (h *Hits) Add() { h.n++ } // load, add, store: not atomic
-
-func (h *Hits) Value() int { return h.n }
-`
-
-const hitsTest = `package demo
-
-import (
-	"sync"
-	"testing"
-)
-
-func TestHits(t *testing.T) {
-	var h Hits
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for range 4 {
-		wg.Go(func() {
-			<-start // all four begin together
-			for range 1_000_000 {
-				h.Add()
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if h.Value() != 4_000_000 {
-		t.Fatalf("lost %d of 4,000,000 hits", 4_000_000-h.Value())
-	}
-}
-`
-
+// raceCountCPU runs the test of a racy counter (hitsCode) with
+// -count=10 -cpu 1,4, then once with -race.
 func raceCountCPU(ctx context.Context, s *lesson.Stage) error {
 	s.Say("A counter without a lock, and a test that adds 4,000,000 hits from 4 goroutines.")
 	files := map[string]string{"hits.go": hitsCode, "hits_test.go": hitsTest}
@@ -93,3 +58,40 @@ func raceCountCPU(ctx context.Context, s *lesson.Stage) error {
 	s.Say("makes them, lucky or not.")
 	return nil
 }
+
+// hitsCode counts hits without a lock; its test adds from 4 goroutines.
+const hitsCode = `package demo
+
+type Hits struct{ n int }
+
+func (h *Hits) Add() { h.n++ } // load, add, store: not atomic
+
+func (h *Hits) Value() int { return h.n }
+`
+
+const hitsTest = `package demo
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestHits(t *testing.T) {
+	var h Hits
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			<-start // all four begin together
+			for range 1_000_000 {
+				h.Add()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if h.Value() != 4_000_000 {
+		t.Fatalf("lost %d of 4,000,000 hits", 4_000_000-h.Value())
+	}
+}
+`

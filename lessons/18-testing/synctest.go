@@ -10,6 +10,57 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// synctestDemo runs sessionTest's two tests: a session's expiry checked
+// over two hours of a synctest bubble's fake time, and a goroutine
+// waiting for a sync.Mutex held across a fake sleep: not durably
+// blocked, so the fake clock stands still and the test hangs until
+// -timeout.
+func synctestDemo(ctx context.Context, s *lesson.Stage) error {
+	s.Say("A session that expires after an hour, and a test that waits two hours for it.")
+	s.Say("In a testing/synctest bubble, time is fake: it jumps ahead whenever every")
+	s.Say("goroutine of the bubble is durably blocked (a channel, a Sleep, a select, Wait).")
+	files := map[string]string{"session.go": sessionCode, "session_test.go": sessionTest}
+	start := time.Now()
+	out, code, err := goTool(ctx, s, files, nil, "test", "-count=1", "-v", "-run", "TestExpiresAfterAnHour", ".")
+	if err == errNoGo {
+		return noGo(s, "go test")
+	} else if err != nil {
+		return err
+	}
+	wall := time.Since(start)
+	show(s, "go test -v -run TestExpiresAfterAnHour", out, func(l string) bool { return strings.Contains(l, "expired") || strings.HasPrefix(l, "---") }, 6)
+	fake := 0.0
+	if m := regexp.MustCompile(`expired after (\S+) of fake time`).FindStringSubmatch(out); m != nil {
+		if d, err := time.ParseDuration(m[1]); err == nil {
+			fake = d.Minutes()
+		}
+	}
+	s.Finding("fake-minutes", fake, "minutes of fake time")
+	s.Finding("expires-test-passed", b2f(code == 0 && strings.Contains(out, "--- PASS: TestExpiresAfterAnHour")), "")
+	s.FindingDuration("wall-time-with-build", wall)
+	if d := testTime(out, "TestExpiresAfterAnHour"); d >= 0 {
+		s.Finding("test-seconds", d, "s of real time")
+	}
+
+	if err := s.Pause(ctx, "a goroutine waiting for a mutex held across a fake Sleep: what happens?"); err != nil {
+		return err
+	}
+	s.Heading("What synctest cannot see: a goroutine blocked on a sync.Mutex")
+	out, code, err = goTool(ctx, s, files, nil, "test", "-count=1", "-timeout", "3s", "-run", "TestMutexIsNotDurable", ".")
+	if err != nil {
+		return err
+	}
+	show(s, "go test -timeout 3s -run TestMutexIsNotDurable", out, func(l string) bool {
+		return strings.HasPrefix(l, "panic:") || strings.Contains(l, "sync.Mutex") || strings.Contains(l, "[sync.Mutex.Lock") || strings.Contains(l, "[sleep")
+	}, 6)
+	s.Finding("mutex-test-timed-out", b2f(code != 0 && strings.Contains(out, "test timed out")), "")
+	s.Say("A channel, a Sleep, a select, sync.Cond.Wait and sync.WaitGroup.Wait inside the")
+	s.Say("bubble are durable: only the bubble can wake them. A sync.Mutex is not (its holder")
+	s.Say("may be anyone), nor are I/O and system calls. Keep a lock's holder from sleeping on")
+	s.Say("the fake clock, or use a channel where a test needs to wait.")
+	return nil
+}
+
 // sessionCode is the component under test: a session that expires after
 // an hour of inactivity, checked by a goroutine of its own.
 const sessionCode = `package demo
@@ -97,52 +148,6 @@ func TestMutexIsNotDurable(t *testing.T) {
 }
 `
 
-func synctestDemo(ctx context.Context, s *lesson.Stage) error {
-	s.Say("A session that expires after an hour, and a test that waits two hours for it.")
-	s.Say("In a testing/synctest bubble, time is fake: it jumps ahead whenever every")
-	s.Say("goroutine of the bubble is durably blocked (a channel, a Sleep, a select, Wait).")
-	files := map[string]string{"session.go": sessionCode, "session_test.go": sessionTest}
-	start := time.Now()
-	out, code, err := goTool(ctx, s, files, nil, "test", "-count=1", "-v", "-run", "TestExpiresAfterAnHour", ".")
-	if err == errNoGo {
-		return noGo(s, "go test")
-	} else if err != nil {
-		return err
-	}
-	wall := time.Since(start)
-	show(s, "go test -v -run TestExpiresAfterAnHour", out, func(l string) bool { return strings.Contains(l, "expired") || strings.HasPrefix(l, "---") }, 6)
-	fake := 0.0
-	if m := regexp.MustCompile(`expired after (\S+) of fake time`).FindStringSubmatch(out); m != nil {
-		if d, err := time.ParseDuration(m[1]); err == nil {
-			fake = d.Minutes()
-		}
-	}
-	s.Finding("fake-minutes", fake, "minutes of fake time")
-	s.Finding("expires-test-passed", b2f(code == 0 && strings.Contains(out, "--- PASS: TestExpiresAfterAnHour")), "")
-	s.FindingDuration("wall-time-with-build", wall)
-	if d := testTime(out, "TestExpiresAfterAnHour"); d >= 0 {
-		s.Finding("test-seconds", d, "s of real time")
-	}
-
-	if err := s.Pause(ctx, "a goroutine waiting for a mutex held across a fake Sleep: what happens?"); err != nil {
-		return err
-	}
-	s.Heading("What synctest cannot see: a goroutine blocked on a sync.Mutex")
-	out, code, err = goTool(ctx, s, files, nil, "test", "-count=1", "-timeout", "3s", "-run", "TestMutexIsNotDurable", ".")
-	if err != nil {
-		return err
-	}
-	show(s, "go test -timeout 3s -run TestMutexIsNotDurable", out, func(l string) bool {
-		return strings.HasPrefix(l, "panic:") || strings.Contains(l, "sync.Mutex") || strings.Contains(l, "[sync.Mutex.Lock") || strings.Contains(l, "[sleep")
-	}, 6)
-	s.Finding("mutex-test-timed-out", b2f(code != 0 && strings.Contains(out, "test timed out")), "")
-	s.Say("A channel, a Sleep, a select, sync.Cond.Wait and sync.WaitGroup.Wait inside the")
-	s.Say("bubble are durable: only the bubble can wake them. A sync.Mutex is not (its holder")
-	s.Say("may be anyone), nor are I/O and system calls. Keep a lock's holder from sleeping on")
-	s.Say("the fake clock, or use a channel where a test needs to wait.")
-	return nil
-}
-
 // testTime is the real time go test -v reported for test, in seconds, or
 // -1 if it printed none.
 func testTime(out, test string) float64 {
@@ -155,12 +160,4 @@ func testTime(out, test string) float64 {
 		return -1
 	}
 	return v
-}
-
-// b2f is a yes/no finding: 1 or 0.
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }

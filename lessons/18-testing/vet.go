@@ -7,6 +7,37 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// vet runs go vet on vetCode, which compiles and holds a copied mutex,
+// a wg.Add inside the goroutine and a cancel that is never called.
+func vet(ctx context.Context, s *lesson.Stage) error {
+	s.Say("This package compiles and its tests may well pass. Three bugs, three vet checks:")
+	_, _ = s.Write([]byte(indent(vetCode)))
+	if err := s.Pause(ctx, "what does go vet find?"); err != nil {
+		return err
+	}
+	out, _, err := goTool(ctx, s, map[string]string{"demo.go": vetCode}, nil, "vet", ".")
+	if err == errNoGo {
+		return noGo(s, "go vet")
+	} else if err != nil {
+		return err
+	}
+	show(s, "go vet .", out, func(l string) bool { return strings.Contains(l, ".go:") }, 10)
+	found := 0
+	for _, a := range analyzers {
+		if strings.Contains(out, a.says) {
+			found++
+			s.Say("  %-10s found it", a.name)
+		} else {
+			s.Warn("  %-10s said nothing", a.name)
+		}
+	}
+	s.Finding("vet-checks-fired", float64(found), "of 3")
+	s.Say("go test runs a few vet checks itself (atomic, bool, buildtags, directive, errorsas,")
+	s.Say("ifaceassert, nilfunc, printf, stringintconv, tests); copylocks, waitgroup and")
+	s.Say("lostcancel only run with go vet: put `go vet ./...` in CI next to `go test -race`.")
+	return nil
+}
+
 // vetCode compiles, and has three concurrency bugs that go vet's
 // analyzers find without running anything.
 const vetCode = `package demo
@@ -56,35 +87,6 @@ var analyzers = []struct{ name, says string }{
 	{"copylocks", "passes lock by value"},
 	{"waitgroup", "WaitGroup.Add called from inside new goroutine"},
 	{"lostcancel", "cancel function returned by context.WithTimeout should be called"},
-}
-
-func vet(ctx context.Context, s *lesson.Stage) error {
-	s.Say("This package compiles and its tests may well pass. Three bugs, three vet checks:")
-	_, _ = s.Write([]byte(indent(vetCode)))
-	if err := s.Pause(ctx, "what does go vet find?"); err != nil {
-		return err
-	}
-	out, _, err := goTool(ctx, s, map[string]string{"demo.go": vetCode}, nil, "vet", ".")
-	if err == errNoGo {
-		return noGo(s, "go vet")
-	} else if err != nil {
-		return err
-	}
-	show(s, "go vet .", out, func(l string) bool { return strings.Contains(l, ".go:") }, 10)
-	found := 0
-	for _, a := range analyzers {
-		if strings.Contains(out, a.says) {
-			found++
-			s.Say("  %-10s found it", a.name)
-		} else {
-			s.Warn("  %-10s said nothing", a.name)
-		}
-	}
-	s.Finding("vet-checks-fired", float64(found), "of 3")
-	s.Say("go test runs a few vet checks itself (atomic, bool, buildtags, directive, errorsas,")
-	s.Say("ifaceassert, nilfunc, printf, stringintconv, tests); copylocks, waitgroup and")
-	s.Say("lostcancel only run with go vet: put `go vet ./...` in CI next to `go test -race`.")
-	return nil
 }
 
 func indent(text string) string {

@@ -369,6 +369,9 @@ func parsePackage(file string) (*pkgSource, string, bool) {
 		}
 		p.srcs[name] = src
 		p.files = append(p.files, f)
+		if filepath.Base(name) == plumbingFile {
+			continue // its go statements start servers, not the demo's story
+		}
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Recv == nil {
 				p.funcs[fd.Name.Name] = fd
@@ -377,6 +380,11 @@ func parsePackage(file string) (*pkgSource, string, bool) {
 	}
 	return p, file, len(p.files) > 0
 }
+
+// plumbingFile is the file of a lesson that holds the stage plumbing its
+// demos share (a server on a loopback port, retries, tables): helper
+// never shows a function of it in place of the demo's own story.
+const plumbingFile = "stage.go"
 
 // helper is the first function of the package that n calls or passes
 // along (countUnsafely, or a worker handed to a runner) and that starts

@@ -1,6 +1,10 @@
 package httpserver
 
 import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -8,6 +12,10 @@ import (
 	"sync"
 	"time"
 )
+
+// The stage plumbing the demos share: a static folder, a server on a
+// loopback port, clients that close their connections, a GET that
+// checks the status, a gauge. The demos' stories are in their own files.
 
 // safety bounds every network wait in real time, so that nothing can hang
 // however loaded the machine; it is a watchdog, not part of any story.
@@ -102,4 +110,50 @@ func (g *gauge) highest() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.peak
+}
+
+// get fetches url and checks for 200 OK, reading the body to the end.
+func get(ctx context.Context, client *http.Client, url string) error {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+// rawGet sends a request line exactly as given (no client cleans the
+// path) and returns the status code and body.
+func rawGet(addr, path string) (int, string, error) {
+	conn, err := net.DialTimeout("tcp", addr, safety)
+	if err != nil {
+		return 0, "", err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(safety))
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path, addr)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil) // the real parser judges our bytes
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), err
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -13,6 +13,10 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
+// The stage plumbing the demos share: running the go command on a
+// scratch module, showing some of its output, a finding from a bool.
+// Each demo's story is in its own file.
+
 // toolTimeout bounds one go command (go test builds the test binary first).
 const toolTimeout = 3 * time.Minute
 
@@ -77,4 +81,12 @@ func show(s *lesson.Stage, command, out string, keep func(string) bool, max int)
 func noGo(s *lesson.Stage, what string) error {
 	s.Warn("The go command is not on PATH, so this demo cannot run %s here.", what)
 	return nil
+}
+
+// b2f is a yes/no finding: 1 or 0.
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -13,64 +13,11 @@ import (
 	"github.com/conclab/conclab/lessons/lesson"
 )
 
-// The end marker as commonly taught: send the file, sleep 0.1 s "so that
-// the marker arrives on its own", send "##"; the receiver reads 1 KB at
-// a time until a read returns "##".
-const (
-	marker      = "##"
-	markerSleep = 100 * time.Millisecond
-)
-
-// markerSend sends content the marker way, through w (the connection
-// itself, or a buffered writer over it), then waits for the receiver's OK.
-func markerSend(ctx context.Context, s *lesson.Stage, conn net.Conn, w io.Writer, content []byte) {
-	w.Write(content)
-	s.Sleep(ctx, markerSleep) // hoping the network keeps the two apart
-	w.Write([]byte(marker))
-	if bw, ok := w.(*bufio.Writer); ok {
-		bw.Flush() // a buffered writer sends when it is full or flushed
-	}
-	io.ReadFull(conn, make([]byte, 2)) // "OK", or the receiver hanging up
-}
-
-// markerReceive reads 1 KB at a time until end says a read ended the
-// file, keeping what keep returns of each read. It gives up after wait
-// without a read. It returns the file and whether it saw the end.
-func markerReceive(conn net.Conn, wait time.Duration, end func(data []byte) (keep []byte, done bool)) ([]byte, bool) {
-	var file []byte
-	buf := make([]byte, 1024)
-	for {
-		conn.SetReadDeadline(time.Now().Add(wait))
-		n, err := conn.Read(buf)
-		if err != nil {
-			return file, false
-		}
-		keep, done := end(buf[:n])
-		file = append(file, keep...)
-		if done {
-			conn.Write([]byte("OK"))
-			return file, true
-		}
-	}
-}
-
-// readIsMarker is the usual test: this read is the marker, alone.
-func readIsMarker(data []byte) ([]byte, bool) {
-	if string(data) == marker {
-		return nil, true
-	}
-	return data, false
-}
-
-// readHasMarker is the usual patch when the marker came glued to the
-// data: look for it anywhere in the read.
-func readHasMarker(data []byte) ([]byte, bool) {
-	if i := bytes.Index(data, []byte(marker)); i >= 0 {
-		return data[:i], true
-	}
-	return data, false
-}
-
+// endMarker sends files the way the exercise is commonly solved: the
+// data, a 0.1 s sleep, "##". A sender goroutine and this receiver share
+// one loopback connection (markerRound). A buffered sender glues the
+// marker to the data; a file holding "##" is cut; a header with the size
+// (framedRound) gets every file intact.
 func endMarker(ctx context.Context, s *lesson.Stage) error {
 	lane := s.Lane("receiver")
 	wait := max(s.Scale(time.Second), 4*s.Scale(markerSleep))
@@ -125,6 +72,14 @@ func endMarker(ctx context.Context, s *lesson.Stage) error {
 	return nil
 }
 
+// The end marker as commonly taught: send the file, sleep 0.1 s "so that
+// the marker arrives on its own", send "##"; the receiver reads 1 KB at
+// a time until a read returns "##".
+const (
+	marker      = "##"
+	markerSleep = 100 * time.Millisecond
+)
+
 // markerRound sends content the marker way over a fresh loopback
 // connection and receives it with end.
 func markerRound(ctx context.Context, s *lesson.Stage, content []byte, buffered bool, wait time.Duration,
@@ -151,6 +106,56 @@ func markerRound(ctx context.Context, s *lesson.Stage, content []byte, buffered 
 	return got, ended, took, ctx.Err()
 }
 
+// markerSend sends content the marker way, through w (the connection
+// itself, or a buffered writer over it), then waits for the receiver's OK.
+func markerSend(ctx context.Context, s *lesson.Stage, conn net.Conn, w io.Writer, content []byte) {
+	w.Write(content)
+	s.Sleep(ctx, markerSleep) // hoping the network keeps the two apart
+	w.Write([]byte(marker))
+	if bw, ok := w.(*bufio.Writer); ok {
+		bw.Flush() // a buffered writer sends when it is full or flushed
+	}
+	io.ReadFull(conn, make([]byte, 2)) // "OK", or the receiver hanging up
+}
+
+// markerReceive reads 1 KB at a time until end says a read ended the
+// file, keeping what keep returns of each read. It gives up after wait
+// without a read. It returns the file and whether it saw the end.
+func markerReceive(conn net.Conn, wait time.Duration, end func(data []byte) (keep []byte, done bool)) ([]byte, bool) {
+	var file []byte
+	buf := make([]byte, 1024)
+	for {
+		conn.SetReadDeadline(time.Now().Add(wait))
+		n, err := conn.Read(buf)
+		if err != nil {
+			return file, false
+		}
+		keep, done := end(buf[:n])
+		file = append(file, keep...)
+		if done {
+			conn.Write([]byte("OK"))
+			return file, true
+		}
+	}
+}
+
+// readIsMarker is the usual test: this read is the marker, alone.
+func readIsMarker(data []byte) ([]byte, bool) {
+	if string(data) == marker {
+		return nil, true
+	}
+	return data, false
+}
+
+// readHasMarker is the usual patch when the marker came glued to the
+// data: look for it anywhere in the read.
+func readHasMarker(data []byte) ([]byte, bool) {
+	if i := bytes.Index(data, []byte(marker)); i >= 0 {
+		return data[:i], true
+	}
+	return data, false
+}
+
 // framedRound sends content as a PUT would (header with size and sum,
 // then the body) and reads it back the same way.
 func framedRound(s *lesson.Stage, content []byte) (bool, error) {
@@ -175,38 +180,4 @@ func framedRound(s *lesson.Stage, content []byte) (bool, error) {
 	var got bytes.Buffer
 	err = copyBody(&got, server, h.Size, h.SHA256)
 	return err == nil && bytes.Equal(got.Bytes(), content), errors.Join(err, <-sent)
-}
-
-// tcpPair returns the two ends of a fresh loopback TCP connection, each
-// with a deadline limit from now.
-func tcpPair(limit time.Duration) (client, server net.Conn, err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer ln.Close() // one connection is all we want
-	type accepted struct {
-		conn net.Conn
-		err  error
-	}
-	ch := make(chan accepted, 1)
-	go func() {
-		c, err := ln.Accept()
-		ch <- accepted{c, err}
-	}()
-	client, err = net.DialTimeout("tcp", ln.Addr().String(), limit)
-	if err != nil {
-		ln.Close()
-		<-ch
-		return nil, nil, err
-	}
-	a := <-ch
-	if a.err != nil {
-		client.Close()
-		return nil, nil, a.err
-	}
-	deadline := time.Now().Add(limit)
-	client.SetDeadline(deadline)
-	a.conn.SetDeadline(deadline)
-	return client, a.conn, nil
 }

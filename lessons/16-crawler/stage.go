@@ -1,9 +1,14 @@
 package crawler
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,6 +16,10 @@ import (
 
 	"github.com/conclab/conclab/lessons/lesson"
 )
+
+// The stage plumbing the demos share: the local site the crawlers
+// fetch from, a gauge, a crawl measured as a row of a table, and file
+// checks. Each demo's story is in its own file.
 
 // The site: an index linking to galleryPages pages; each page links back
 // to the index and on to the next page (links a crawler has seen
@@ -133,4 +142,61 @@ func (g *gauge) highest() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.peak
+}
+
+// safety bounds every request in real time: a watchdog, not a story.
+const safety = 10 * time.Second
+
+// run is one crawl of a fresh site, measured.
+type run struct {
+	name    string
+	elapsed time.Duration
+	peak    int
+	pages   int
+	images  int
+	twice   int
+}
+
+// crawlOnce crawls a fresh site with crawl, and says and returns how it went.
+func crawlOnce(ctx context.Context, s *lesson.Stage, name string, crawl func(context.Context, *crawler) error) (run, error) {
+	st := newSite(s, 0)
+	defer st.Close()
+	c := newCrawler(st.URL, s)
+	defer c.close()
+	start := time.Now()
+	if err := crawl(ctx, c); err != nil {
+		return run{}, err
+	}
+	r := run{name: name, elapsed: time.Since(start), peak: st.inside.highest(), twice: st.fetchedTwice()}
+	r.pages, r.images = c.counts()
+	s.Say("  %-20s %3d pages %3d images  %6v  at most %2d at once", name, r.pages, r.images, r.elapsed.Round(time.Millisecond), r.peak)
+	return r, nil
+}
+
+// cmpErr keeps the first error: first if there is one, else err.
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+// sameFile reports whether two files have the same SHA-256.
+func sameFile(a, b string) bool {
+	ha, erra := fileSum(a)
+	hb, errb := fileSum(b)
+	return erra == nil && errb == nil && bytes.Equal(ha, hb)
+}
+
+func fileSum(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return h.Sum(nil), nil
 }
