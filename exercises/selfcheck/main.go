@@ -85,6 +85,7 @@ func main() {
 	passCount := flag.Int("pass-count", 2, "runs of each pass fixture (a correct but unusual solution) per -cpu value")
 	mutantRuns := flag.Int("mutant-runs", 5, "runs of the tests per mutant (-count); a mutant is killed only if every run fails")
 	mutantSeed := flag.String("mutant-seed", "", "with -mutants sample=N: empty samples each operator's mutants in source order; any other text (a commit hash) seeds a shuffle, so that a rotating seed covers every mutant in time")
+	mutantsOf := flag.String("mutants-of", "", "with -mutants: test the mutants of these exercises only (comma-separated numbers or slugs; empty: every exercise checked)")
 	mutantTimeout := flag.Duration("mutant-timeout", 0, "time limit of one run of the tests against a mutant (0: ten times the reference solution's, 10s to the catalog's Timeout)")
 	flag.Parse()
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "selfcheck: "+format+"\n", args...) }
@@ -119,6 +120,13 @@ func main() {
 	c.count, c.cpus, c.parallel, c.rounds, c.verbose = *count, *cpus, *parallel, *rounds, *verbose
 	c.mutants, c.mutantRuns, c.mutantTimeout, c.mutantSeed = mode, *mutantRuns, *mutantTimeout, seedOf(*mutantSeed)
 	c.fixtureRuns, c.passCount = *fixtureRuns, *passCount
+	if err == nil && *mutantsOf != "" {
+		c.mutantsOf, err = exerciseNumbers(*mutantsOf)
+	}
+	if err != nil {
+		log("%v", err)
+		os.Exit(2)
+	}
 	if mode.on {
 		if err := c.loadEquivalents(); err != nil {
 			log("%v", err)
@@ -214,6 +222,7 @@ type checker struct {
 	mutantRuns    int
 	mutantTimeout time.Duration
 	mutantSeed    uint64 // -mutant-seed's hash; 0 for none
+	mutantsOf     []int  // -mutants-of: the exercises whose mutants are tested; nil for all
 	fixtureRuns   int
 	passCount     int
 	equivalents   map[string]string // equivalent.txt: mutant key -> why it is equivalent
@@ -236,15 +245,14 @@ func newChecker(only string) (*checker, error) {
 		return nil, fmt.Errorf("go list -m: %v", err)
 	}
 	c := &checker{root: root, module: strings.TrimSpace(string(out))}
-	var names []string
+	var numbers []int
 	if only != "" {
-		names = strings.Split(only, ",")
+		if numbers, err = exerciseNumbers(only); err != nil {
+			return nil, err
+		}
 	}
 	for _, e := range exercises.All() {
-		if names != nil && !slices.ContainsFunc(names, func(n string) bool {
-			f, err := exercises.Find(strings.TrimSpace(n))
-			return err == nil && f.Number == e.Number
-		}) {
+		if numbers != nil && !slices.Contains(numbers, e.Number) {
 			continue
 		}
 		c.exs = append(c.exs, c.load(e))
@@ -253,6 +261,20 @@ func newChecker(only string) (*checker, error) {
 		return nil, fmt.Errorf("no exercises to check (catalog has %d; -only %q)", len(exercises.All()), only)
 	}
 	return c, nil
+}
+
+// exerciseNumbers reads a comma-separated list of exercise numbers or
+// slugs, as -only and -mutants-of take them.
+func exerciseNumbers(list string) ([]int, error) {
+	var numbers []int
+	for _, name := range strings.Split(list, ",") {
+		e, err := exercises.Find(strings.TrimSpace(name))
+		if err != nil {
+			return nil, err
+		}
+		numbers = append(numbers, e.Number)
+	}
+	return numbers, nil
 }
 
 // load finds an exercise's files on disk and reads its fixtures.

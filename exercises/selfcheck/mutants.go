@@ -209,6 +209,10 @@ func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) erro
 			x.mutantsSkipped = "the reference solution does not pass"
 			continue
 		}
+		if c.mutantsOf != nil && !slices.Contains(c.mutantsOf, x.Number) {
+			x.mutantsSkipped = notSelected
+			continue
+		}
 		if err := c.makeMutants(x, dir); err != nil {
 			return fmt.Errorf("%s: %v", x.ID(), err)
 		}
@@ -460,7 +464,14 @@ func (x *exercise) count(f fate) int {
 	return n
 }
 
+// notSelected is why an exercise left out by -mutants-of has no mutants
+// tested: a choice, not a failure.
+const notSelected = "not in -mutants-of"
+
 func (x *exercise) mutantsOK() bool {
+	if x.mutantsSkipped == notSelected {
+		return true
+	}
 	return x.mutantsSkipped == "" && x.count(fSurvived) == 0 &&
 		!slices.ContainsFunc(x.mutants, func(m *mutant) bool { return m.fate == "" })
 }
@@ -472,6 +483,9 @@ func (c *checker) reportMutants(w io.Writer) {
 	var killed, judged int
 	for _, x := range c.exs {
 		mark := "ok  "
+		if x.mutantsSkipped == notSelected {
+			mark = "--  "
+		}
 		if !x.mutantsOK() {
 			mark = "FAIL"
 		}
