@@ -14,10 +14,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -382,9 +384,12 @@ func TestTwentyClientsGetAndPutByteIdentical(t *testing.T) {
 	// Open files now, with the network up and a client connected (the
 	// listener, the folder and both ends of this client's connection count
 	// too, and Close ends them all): after Close there must be no more.
-	// The garbage collector is off meanwhile: it would close a forgotten
-	// *os.File by itself, and hide the leak.
+	// A garbage collection would close a forgotten *os.File by itself (its
+	// finalizer), and hide the leak: the collector is off meanwhile, and
+	// since the grader's watchdog runs collections of its own, the
+	// finalizers are held until the count is taken.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer holdFinalizers(t)()
 	warm, err := dial(s, key)
 	require.NoError(t, err)
 	before := openFiles()
@@ -447,8 +452,47 @@ func TestTwentyClientsGetAndPutByteIdentical(t *testing.T) {
 
 	s.close(t)
 	if after := openFiles(); before >= 0 {
-		assert.LessOrEqual(t, after, before, "files or connections left open after Close: %d before, %d after", before, after)
+		assert.LessOrEqual(t, after, before, "files or connections left open after Close: %d before, %d after "+
+			"(a file opened for GET or PUT and never closed, or a connection Close did not close)", before, after)
 	}
+}
+
+// holdFinalizers keeps the runtime's finalizer goroutine busy until the
+// function it returns is called. Finalizers run one at a time on that one
+// goroutine (see runtime.SetFinalizer), so none queued meanwhile runs: a
+// file the server opened and forgot to close stays open even when a
+// garbage collection finds it unreachable, and shows in openFiles.
+func holdFinalizers(t *testing.T) (release func()) {
+	t.Helper()
+	started, hold := make(chan struct{}), make(chan struct{})
+	release = sync.OnceFunc(func() { close(hold) })
+	blockFinalizers(started, hold)
+	// The blocker is garbage at once, but a collection may still see it
+	// through a stale stack slot: collect until its finalizer runs.
+	for range 100 {
+		runtime.GC()
+		select {
+		case <-started:
+			return release
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	release()
+	t.Fatalf("test setup: the finalizer goroutine did not start within 100 collections")
+	return nil
+}
+
+// blockFinalizers makes an object whose finalizer says it started, then
+// waits for hold; it keeps no reference to it, so the next collections
+// find it garbage.
+//
+//go:noinline
+func blockFinalizers(started, hold chan struct{}) {
+	blocker := new([128]byte) // big enough not to share a tiny block with others
+	runtime.SetFinalizer(blocker, func(*[128]byte) {
+		close(started)
+		<-hold
+	})
 }
 
 // openFiles counts this process's open file descriptors (Linux), or
@@ -652,4 +696,125 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 func TestCloseWithoutClients(t *testing.T) {
 	s := start(t)
 	s.close(t)
+}
+
+// pipeListener is a net.Listener in memory: dial hands Accept the server's
+// end of a net.Pipe. In a synctest bubble a server that waits on it, or on
+// one of its connections, is durably blocked, which a goroutine waiting
+// on a TCP socket never is; so the bubble can run the server one step at
+// a time.
+type pipeListener struct {
+	conns  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+// dial connects a client: it returns once Accept has taken the server's
+// end, or nil once the listener is closed.
+func (l *pipeListener) dial() net.Conn {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client
+	case <-l.closed:
+		client.Close()
+		server.Close()
+		return nil
+	}
+}
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }
+
+// TestCloseAsAClientArrives: a client is accepted just as Close runs. It
+// runs in a synctest bubble with CONCLAB_GAPS=1: under conclab's grader,
+// each unlock in the server then waits until every other goroutine has
+// reached its own next step, so a Serve that checks for Close under the
+// lock, unlocks, and locks again to register the connection lets Close run
+// in between, in every run: Close then neither hangs up on that client
+// nor waits for it. (Without the grader, in a plain go test, the test
+// still holds a correct server to the same answer.)
+func TestCloseAsAClientArrives(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		srv, err := fileserver.New(t.TempDir(), key)
+		require.NoError(t, err)
+		ln := newPipeListener()
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		client := ln.dial()
+		require.NotNil(t, client, "Serve did not accept a connection")
+		defer client.Close()
+		synctest.Wait() // Serve goes as far as it can with the new connection
+
+		start := time.Now() // the bubble's clock: it moves only when every goroutine waits for it
+		require.NoError(t, srv.Close(), "Close")
+		assert.Less(t, time.Since(start), time.Second,
+			"Close took %v (of the bubble's clock) with a client that had just connected: it waited for that client to time out. "+
+				"Did Serve check for Close, unlock, and lock again to register the connection? Close ran in between, "+
+				"and did not know of it: check and register under one lock", time.Since(start))
+		synctest.Wait() // whatever the server still does, it does now
+
+		client.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := client.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, io.EOF,
+			"after Close returned, a client that connected as it ran must find its connection closed; it read %d bytes (%v). "+
+				"Did Serve check for Close, unlock, and lock again to register the connection? Close ran in between, "+
+				"so it neither hung up on the client nor waited for its goroutine: check and register under one lock", n, err)
+		client.Close()
+		assert.NoError(t, <-served, "Serve should return nil once Close was called")
+		// A server that went on after Close may still have goroutines on
+		// their way out: the bubble's clock runs them to their end at once,
+		// so that the test fails with the message above, not a deadlock.
+		time.Sleep(time.Minute)
+	})
+}
+
+// TestCloseTwiceAtOnce: two goroutines call Close at the same time. One of
+// them closes the server; the other must return too, without panicking
+// (an error is fine). It runs in a synctest bubble with CONCLAB_GAPS=1
+// (see TestCloseAsAClientArrives): a Close that checks whether the server
+// is closed, unlocks, and locks again to close it lets the other Close
+// pass the same check, in every run, and both then close everything.
+func TestCloseTwiceAtOnce(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		srv, err := fileserver.New(t.TempDir(), key)
+		require.NoError(t, err)
+		ln := newPipeListener()
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		synctest.Wait() // Serve waits in Accept
+
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() { errs <- srv.Close() }()
+		}
+		first, second := <-errs, <-errs
+		assert.False(t, first != nil && second != nil,
+			"two Close calls at once both failed (%v; %v): one of them must close the server", first, second)
+		assert.NoError(t, <-served, "Serve should return nil once Close was called")
+	})
 }
