@@ -3,6 +3,9 @@ package pool_test
 import (
 	"errors"
 	"os"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -237,6 +240,61 @@ func TestPanickingTaskDoesNotKillThePool(t *testing.T) {
 		p.Shutdown()
 	})
 	assert.Equal(t, int32(30), ran.Load(), "after some tasks panicked, lost %d of 30 later tasks (only %d ran)", 30-ran.Load(), ran.Load())
+}
+
+// TestShutdownOfAnIdlePool shuts down a pool that never got a task, once
+// its workers have all started and wait for work. Under the race detector
+// it fails a pool whose workers each call wg.Add(1) themselves, at the top
+// of the goroutine, instead of New calling it before the go statement: the
+// race detector then reports the worker's Add racing with Shutdown's Wait.
+// Tasks would hide that race (handing a worker a task orders its Add
+// before the Submit), and so would calling Shutdown before the workers have
+// run: Wait then sees a zero counter, returns at once and leaves them
+// running, a leak that goleak's retries give them time to clear.
+func TestShutdownOfAnIdlePool(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	const workers = 4
+	p := pool.New(workers)
+	// Waiting for the workers without any channel or lock (by reading the
+	// goroutines' states) leaves their start unordered with Shutdown, as
+	// the race detector must see it. A pool whose workers never settle
+	// (they poll) is not held up for more than 2s: it is shut down anyway.
+	waitForIdleWorkers(workers, 2*time.Second)
+	// Shown only if the test fails, to explain a race report.
+	t.Log("a DATA RACE between Shutdown and a goroutine created in New usually means that each worker calls wg.Add(1) itself: call it in New, before the go statement, so that Shutdown's Wait cannot miss a worker")
+	within(t, 3*time.Second, "Shutdown of a pool that never got a task", p.Shutdown)
+}
+
+// waitForIdleWorkers waits until at least workers goroutines run code of
+// the pool package and every one of them is blocked (on a channel, a lock,
+// a sync.Cond...), or until d has passed. It reads the goroutines' states
+// from runtime.Stack, which orders nothing for the race detector.
+func waitForIdleWorkers(workers int, d time.Duration) {
+	// A pool goroutine has a frame of package pool: a line that starts
+	// with the package path and a dot (the test's own frames say pool_test).
+	frame := reflect.TypeFor[pool.Pool]().PkgPath() + "."
+	buf := make([]byte, 1<<20)
+	for start := time.Now(); time.Since(start) < d; time.Sleep(time.Millisecond) {
+		n := runtime.Stack(buf, true)
+		found, busy := 0, false
+		for g := range strings.SplitSeq(string(buf[:n]), "\n\n") {
+			header, stack, _ := strings.Cut(g, "\n")
+			if !strings.HasPrefix(stack, frame) && !strings.Contains(stack, "\n"+frame) {
+				continue
+			}
+			found++
+			// "goroutine 7 [chan receive]:" names what it waits on;
+			// running, runnable and syscall are not waiting.
+			_, state, _ := strings.Cut(header, "[")
+			if s := strings.TrimSuffix(state, "]:"); strings.HasPrefix(s, "running") ||
+				strings.HasPrefix(s, "runnable") || strings.HasPrefix(s, "syscall") {
+				busy = true
+			}
+		}
+		if found >= workers && !busy {
+			return
+		}
+	}
 }
 
 // within runs f and fails the test, naming what got stuck, when f has not
