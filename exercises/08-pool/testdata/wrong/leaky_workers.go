@@ -1,4 +1,4 @@
-// want: leak
+// want: deadlock
 // Shutdown waits for the tasks but never tells the workers to stop: they stay blocked on the channel forever.
 package pool
 
