@@ -31,6 +31,55 @@ func squares(from, to int) []int {
 	return s
 }
 
+// pollCountingCtx counts how often a stage asks it whether it is done
+// (Done or Err). A stage that waits blocks in a select, and asks a few
+// times per value; a stage that spins (a select with a default: case, or a
+// loop that polls ctx.Err()) asks again and again. Inside a synctest bubble
+// a spinner is worse than slow: fake time never advances and
+// synctest.Wait never returns while a goroutine of the bubble keeps
+// running, so the test would hang. At its limit-th question the ctx
+// therefore cancels itself: a spinning stage ends, and the test reports it.
+type pollCountingCtx struct {
+	context.Context
+	cancel context.CancelFunc
+	limit  int64
+	polls  atomic.Int64
+}
+
+// countPolls returns a ctx derived from parent that gives up after limit
+// questions, and its cancel func.
+func countPolls(parent context.Context, limit int64) (*pollCountingCtx, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	return &pollCountingCtx{Context: ctx, cancel: cancel, limit: limit}, cancel
+}
+
+func (c *pollCountingCtx) poll() {
+	if c.polls.Add(1) == c.limit {
+		c.cancel()
+	}
+}
+
+func (c *pollCountingCtx) Done() <-chan struct{} {
+	c.poll()
+	return c.Context.Done()
+}
+
+func (c *pollCountingCtx) Err() error {
+	c.poll()
+	return c.Context.Err()
+}
+
+// assertNoSpin fails the test if the stage named who asked ctx whether it
+// was done as often as ctx allows.
+func assertNoSpin(t *testing.T, ctx *pollCountingCtx, who string) {
+	t.Helper()
+	polls := ctx.polls.Load()
+	assert.Less(t, polls, ctx.limit,
+		"%s asked its ctx %d times (the test stops it at %d) whether it was done: it spins instead of waiting. "+
+			"A select with a default: case never blocks; leave the default out, so that the select waits for a value "+
+			"or ctx.Done()", who, polls, ctx.limit)
+}
+
 func TestGenerateThenCollect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
@@ -53,7 +102,16 @@ func TestTransformKeepsOrder(t *testing.T) {
 			time.Sleep(time.Duration(v*7%5) * time.Millisecond)
 			return v * v
 		}
-		got, err := pipeline.Collect(ctx, pipeline.Transform(ctx, pipeline.Generate(ctx, 200), slowly))
+		// Collect waits while f sleeps: it must block, not spin (a
+		// spinner would freeze fake time; this ctx stops it instead). A
+		// few questions per value are fine: 200 values, up to 50 each.
+		collectCtx, cancel := countPolls(ctx, 10_000)
+		defer cancel()
+		out := pipeline.Transform(ctx, pipeline.Generate(ctx, 200), slowly)
+		got, err := pipeline.Collect(collectCtx, out)
+		assertNoSpin(t, collectCtx, "Collect")
+		for range out { // a Collect that returned early leaves the stages sending
+		}
 		assert.NoError(t, err)
 		assert.Equal(t, squares(1, 200), got, "Transform must send f(v) for every v, once each, in the order the v arrived")
 	})
@@ -165,57 +223,20 @@ func TestTransformStopsOnCancel(t *testing.T) {
 	})
 }
 
-// spinLimit is how many times a stage may ask its ctx whether it is done
-// (Done or Err) while it waits for input that never comes. A stage that
-// blocks asks a few times; one that spins asks forever.
-const spinLimit = 1000
-
-// pollCountingCtx counts how often a stage asks it whether it is done.
-// At the spinLimit-th question it cancels itself, so that a spinning stage
-// ends (and the test can report it) instead of keeping the synctest bubble
-// busy forever: fake time never advances and synctest.Wait never returns
-// while a goroutine in the bubble keeps running.
-type pollCountingCtx struct {
-	context.Context
-	cancel context.CancelFunc
-	polls  atomic.Int64
-}
-
-func (c *pollCountingCtx) poll() {
-	if c.polls.Add(1) == spinLimit {
-		c.cancel()
-	}
-}
-
-func (c *pollCountingCtx) Done() <-chan struct{} {
-	c.poll()
-	return c.Context.Done()
-}
-
-func (c *pollCountingCtx) Err() error {
-	c.poll()
-	return c.Context.Err()
-}
-
 // TestTransformWaitsWithoutSpinning: a Transform with no input yet must
 // block until a value or the cancellation arrives. A select with a
 // default: case (or a loop that polls ctx.Err()) never blocks: it keeps a
 // CPU core busy doing nothing for as long as it waits.
 func TestTransformWaitsWithoutSpinning(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		parent, cancel := context.WithCancel(context.Background())
+		ctx, cancel := countPolls(context.Background(), 1000)
 		defer cancel()
-		ctx := &pollCountingCtx{Context: parent, cancel: cancel}
 		in := make(chan int)
 		out := pipeline.Transform(ctx, in, square)
 		// Every goroutine in the bubble is blocked: Transform waits for
 		// input (or has spun until ctx gave up on it).
 		synctest.Wait()
-		polls := ctx.polls.Load()
-		assert.Less(t, polls, int64(spinLimit),
-			"Transform asked its ctx %d times (the test stops counting at %d) whether it was done while it had no input: it spins instead of waiting. "+
-				"A select with a default: case never blocks; leave the default out, so that the select waits for a value "+
-				"or ctx.Done()", polls, spinLimit)
+		assertNoSpin(t, ctx, "Transform, with no input,")
 		close(in)
 		for range out { // Transform ends once in is closed
 		}
@@ -224,17 +245,28 @@ func TestTransformWaitsWithoutSpinning(t *testing.T) {
 
 func TestCollectHonoursDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		deadline, cancelDeadline := context.WithTimeout(context.Background(), time.Second)
+		defer cancelDeadline()
+		// Collect waits a whole (fake) second for a value that never
+		// comes: it must block, not spin (this ctx stops a spinner).
+		ctx, cancel := countPolls(deadline, 1000)
 		defer cancel()
 		in := make(chan int)
+		stop := make(chan struct{}) // a Collect that returned early does not take every value
 		go func() {
 			for i := 1; i <= 3; i++ {
-				in <- i
+				select {
+				case in <- i:
+				case <-stop:
+					return
+				}
 			}
 			// in stays open: only the deadline can end Collect.
 		}()
 		start := time.Now()
 		got, err := pipeline.Collect(ctx, in)
+		close(stop)
+		assertNoSpin(t, ctx, "Collect, waiting for a value that never comes,")
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "Collect must return ctx.Err() when the deadline passes before in is closed")
 		assert.Equal(t, []int{1, 2, 3}, got, "Collect must return the values it received before the deadline")
 		assert.Equal(t, time.Second, time.Since(start), "Collect must return as soon as the deadline passes")
