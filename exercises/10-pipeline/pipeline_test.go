@@ -97,7 +97,10 @@ func TestGenerateThenCollect(t *testing.T) {
 // results computed in parallel would come out shuffled.
 func TestTransformKeepsOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx := context.Background()
+		// A Collect that returns early leaves the stages sending: the
+		// test cancels their ctx at the end, so that they exit.
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
 		slowly := func(v int) int {
 			time.Sleep(time.Duration(v*7%5) * time.Millisecond)
 			return v * v
@@ -110,10 +113,13 @@ func TestTransformKeepsOrder(t *testing.T) {
 		out := pipeline.Transform(ctx, pipeline.Generate(ctx, 200), slowly)
 		got, err := pipeline.Collect(collectCtx, out)
 		assertNoSpin(t, collectCtx, "Collect")
-		for range out { // a Collect that returned early leaves the stages sending
-		}
 		assert.NoError(t, err)
 		assert.Equal(t, squares(1, 200), got, "Transform must send f(v) for every v, once each, in the order the v arrived")
+
+		// After a Collect that returned early, Transform may be in f (at
+		// most 4 ms of fake time); it sees the cancellation after that.
+		stop()
+		time.Sleep(time.Second)
 	})
 }
 
