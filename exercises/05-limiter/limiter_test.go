@@ -265,6 +265,40 @@ func TestCancellingCtxStopsMap(t *testing.T) {
 	})
 }
 
+// TestJobsCtxEndsWithMap: Map cancels the ctx it gave the jobs when it
+// returns, even when every job succeeded. A context from
+// context.WithCancel stays registered with its parent (here the caller's
+// ctx, which lives on) until one of them is cancelled: never cancelling it
+// leaks it for as long as the caller's ctx lives.
+func TestJobsCtxEndsWithMap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		parent, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var mu sync.Mutex
+		var jobCtxs []context.Context
+		got, err := limiter.Map(parent, 2, seq(4), func(ctx context.Context, in int) (int, error) {
+			mu.Lock()
+			jobCtxs = append(jobCtxs, ctx)
+			mu.Unlock()
+			return in, nil
+		})
+		require.NoError(t, err, "every job succeeded, so Map must return nil")
+		require.Equal(t, []int{0, 1, 2, 3}, got, "results[i] must be the result of inputs[i]")
+		require.NoError(t, parent.Err(), "Map must not cancel the caller's ctx, only the one it made for the jobs")
+		require.Len(t, jobCtxs, 4, "every job must be called exactly once")
+		live := 0
+		for _, ctx := range jobCtxs {
+			if ctx.Err() == nil {
+				live++
+			}
+		}
+		assert.Zero(t, live,
+			"Map has returned, but the ctx it gave %d of the 4 jobs is not cancelled: Map must cancel the context it made "+
+				"when it returns, not only on an error (defer cancel() right after context.WithCancel); an uncancelled "+
+				"context stays attached to the caller's ctx, a leak that go vet's lostcancel check warns about", live)
+	})
+}
+
 // TestMapWaitsForEveryJob, in real time for goleak: job 0 is slow to
 // notice cancellation (it waits for the test to let it go), job 1 fails,
 // jobs 2 and 3 stop when cancelled. Map must not return while job 0 runs:

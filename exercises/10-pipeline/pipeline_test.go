@@ -31,6 +31,55 @@ func squares(from, to int) []int {
 	return s
 }
 
+// pollCountingCtx counts how often a stage asks it whether it is done
+// (Done or Err). A stage that waits blocks in a select, and asks a few
+// times per value; a stage that spins (a select with a default: case, or a
+// loop that polls ctx.Err()) asks again and again. Inside a synctest bubble
+// a spinner is worse than slow: fake time never advances and
+// synctest.Wait never returns while a goroutine of the bubble keeps
+// running, so the test would hang. At its limit-th question the ctx
+// therefore cancels itself: a spinning stage ends, and the test reports it.
+type pollCountingCtx struct {
+	context.Context
+	cancel context.CancelFunc
+	limit  int64
+	polls  atomic.Int64
+}
+
+// countPolls returns a ctx derived from parent that gives up after limit
+// questions, and its cancel func.
+func countPolls(parent context.Context, limit int64) (*pollCountingCtx, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	return &pollCountingCtx{Context: ctx, cancel: cancel, limit: limit}, cancel
+}
+
+func (c *pollCountingCtx) poll() {
+	if c.polls.Add(1) == c.limit {
+		c.cancel()
+	}
+}
+
+func (c *pollCountingCtx) Done() <-chan struct{} {
+	c.poll()
+	return c.Context.Done()
+}
+
+func (c *pollCountingCtx) Err() error {
+	c.poll()
+	return c.Context.Err()
+}
+
+// assertNoSpin fails the test if the stage named who asked ctx whether it
+// was done as often as ctx allows.
+func assertNoSpin(t *testing.T, ctx *pollCountingCtx, who string) {
+	t.Helper()
+	polls := ctx.polls.Load()
+	assert.Less(t, polls, ctx.limit,
+		"%s asked its ctx %d times (the test stops it at %d) whether it was done: it spins instead of waiting. "+
+			"A select with a default: case never blocks; leave the default out, so that the select waits for a value "+
+			"or ctx.Done()", who, polls, ctx.limit)
+}
+
 func TestGenerateThenCollect(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
@@ -48,14 +97,29 @@ func TestGenerateThenCollect(t *testing.T) {
 // results computed in parallel would come out shuffled.
 func TestTransformKeepsOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx := context.Background()
+		// A Collect that returns early leaves the stages sending: the
+		// test cancels their ctx at the end, so that they exit.
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
 		slowly := func(v int) int {
 			time.Sleep(time.Duration(v*7%5) * time.Millisecond)
 			return v * v
 		}
-		got, err := pipeline.Collect(ctx, pipeline.Transform(ctx, pipeline.Generate(ctx, 200), slowly))
+		// Collect waits while f sleeps: it must block, not spin (a
+		// spinner would freeze fake time; this ctx stops it instead). A
+		// few questions per value are fine: 200 values, up to 50 each.
+		collectCtx, cancel := countPolls(ctx, 10_000)
+		defer cancel()
+		out := pipeline.Transform(ctx, pipeline.Generate(ctx, 200), slowly)
+		got, err := pipeline.Collect(collectCtx, out)
+		assertNoSpin(t, collectCtx, "Collect")
 		assert.NoError(t, err)
 		assert.Equal(t, squares(1, 200), got, "Transform must send f(v) for every v, once each, in the order the v arrived")
+
+		// After a Collect that returned early, Transform may be in f (at
+		// most 4 ms of fake time); it sees the cancellation after that.
+		stop()
+		time.Sleep(time.Second)
 	})
 }
 
@@ -165,19 +229,50 @@ func TestTransformStopsOnCancel(t *testing.T) {
 	})
 }
 
-func TestCollectHonoursDeadline(t *testing.T) {
+// TestTransformWaitsWithoutSpinning: a Transform with no input yet must
+// block until a value or the cancellation arrives. A select with a
+// default: case (or a loop that polls ctx.Err()) never blocks: it keeps a
+// CPU core busy doing nothing for as long as it waits.
+func TestTransformWaitsWithoutSpinning(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := countPolls(context.Background(), 1000)
 		defer cancel()
 		in := make(chan int)
+		out := pipeline.Transform(ctx, in, square)
+		// Every goroutine in the bubble is blocked: Transform waits for
+		// input (or has spun until ctx gave up on it).
+		synctest.Wait()
+		assertNoSpin(t, ctx, "Transform, with no input,")
+		close(in)
+		for range out { // Transform ends once in is closed
+		}
+	})
+}
+
+func TestCollectHonoursDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		deadline, cancelDeadline := context.WithTimeout(context.Background(), time.Second)
+		defer cancelDeadline()
+		// Collect waits a whole (fake) second for a value that never
+		// comes: it must block, not spin (this ctx stops a spinner).
+		ctx, cancel := countPolls(deadline, 1000)
+		defer cancel()
+		in := make(chan int)
+		stop := make(chan struct{}) // a Collect that returned early does not take every value
 		go func() {
 			for i := 1; i <= 3; i++ {
-				in <- i
+				select {
+				case in <- i:
+				case <-stop:
+					return
+				}
 			}
 			// in stays open: only the deadline can end Collect.
 		}()
 		start := time.Now()
 		got, err := pipeline.Collect(ctx, in)
+		close(stop)
+		assertNoSpin(t, ctx, "Collect, waiting for a value that never comes,")
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "Collect must return ctx.Err() when the deadline passes before in is closed")
 		assert.Equal(t, []int{1, 2, 3}, got, "Collect must return the values it received before the deadline")
 		assert.Equal(t, time.Second, time.Since(start), "Collect must return as soon as the deadline passes")
@@ -185,7 +280,10 @@ func TestCollectHonoursDeadline(t *testing.T) {
 }
 
 // TestFirstIsPrompt: f takes 90ms (fake time) per value, the caller gives
-// First 1s. First must return at the deadline with the results it has.
+// First 1s. First must return at the deadline with the results it has: at
+// 1s exactly, while f is busy with the twelfth value until 1.08s. A First
+// that only waits for the results channel to close returns when that value
+// is done, not at once.
 // Not 100ms: the tenth value would then be ready at the very instant of the
 // deadline, and which of the two a select sees first would be chance.
 func TestFirstIsPrompt(t *testing.T) {
@@ -200,8 +298,9 @@ func TestFirstIsPrompt(t *testing.T) {
 		got, err := pipeline.First(ctx, 100, 50, slow)
 		took := time.Since(start)
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "First must return ctx.Err() when its context ends first")
-		assert.LessOrEqual(t, took, 1100*time.Millisecond,
-			"First with a 1s deadline took %v; it must return promptly when ctx is done", took)
+		assert.Equal(t, time.Second, took,
+			"First with a 1s deadline took %v; it must return the moment ctx is done, not when Transform has finished "+
+				"the value it is working on and closed its channel: select on ctx.Done() as well as on the results", took)
 		require.NotEmpty(t, got, "First returned no results, but several were ready before the deadline")
 		assert.Equal(t, squares(1, len(got)), got, "the partial results must be the first ones, in order")
 

@@ -24,7 +24,7 @@ var ErrLimit = errors.New("limiter: limit must be at least 1")
 // return, and returns nil and that first error. When ctx is done before
 // every job has been called, Map does the same and returns an error that
 // is (or wraps) ctx.Err(). Map returns only when no job it called is still
-// running.
+// running, and it cancels the jobs' context before it returns.
 func Map[T, R any](ctx context.Context, limit int, inputs []T, job func(ctx context.Context, in T) (R, error)) ([]R, error) {
 	if limit < 1 {
 		return nil, ErrLimit
