@@ -373,6 +373,42 @@ func TestCloseMeetsPutOnItsWayIn(t *testing.T) {
 	})
 }
 
+// TestTwoGetsForOneItem: two Gets at once on a queue holding one item.
+// Like the tests above it runs with CONCLAB_GAPS=1, so under conclab's
+// grader both Gets look at the queue before either takes the item: a Get
+// that sees an item, unlocks, and locks again to take it finds it gone.
+func TestTwoGetsForOneItem(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](2)
+		require.NoError(t, q.Put(ctx, 5), "Put into an empty queue must succeed")
+		type got struct {
+			v   int
+			err error
+		}
+		results := make(chan got, 2)
+		for range 2 {
+			go func() {
+				v, err := q.Get(ctx)
+				results <- got{v, err}
+			}()
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Len(t, results, 1,
+			"two Gets on a queue holding one item: exactly one must return with it and the other must wait, but %d returned. "+
+				"Did Get see an item, unlock, then lock again to take it? The other Get took it in between: look and take under one lock",
+			len(results))
+		r := <-results
+		assert.NoError(t, r.err)
+		assert.Equal(t, 5, r.v, "the Get that returned must have the one item")
+		q.Close()
+		r = <-results
+		assert.ErrorIs(t, r.err, queue.ErrClosed, "the Get left waiting on the empty queue must return ErrClosed when it is closed")
+	})
+}
+
 // TestManyProducersManyConsumers runs in real time, for the race detector:
 // 8 producers and 5 consumers share a queue of capacity 4.
 func TestManyProducersManyConsumers(t *testing.T) {
