@@ -10,4 +10,5 @@ var queue = Exercise{
 	Files:   []string{"queue.go"},
 	Imports: []string{"container/list", "context", "errors", "fmt", "sync", "sync/atomic"},
 	Timeout: 30 * time.Second,
+	Gaps:    true,
 }

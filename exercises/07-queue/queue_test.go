@@ -210,6 +210,205 @@ func TestBlockedCallsHonourContext(t *testing.T) {
 	})
 }
 
+// The next three tests start a call and let it run as far as it can
+// before the test acts. They run in a synctest bubble with
+// CONCLAB_GAPS=1: under conclab's grader, each unlock in the queue then
+// waits until every other goroutine has reached its own next step, so a
+// call that looks at the queue under the lock, unlocks, and locks again
+// to act on what it saw always finds the queue changed in between, in
+// every run. (Without the grader, in a plain go test, the tests still
+// hold a correct queue to the same answers.)
+
+// TestGetMeetsPutOnItsWayIn: a Put comes while a Get on the empty queue
+// is on its way to wait (under the grader: past its look at the queue,
+// held in the gap after its unlock). The Get must still get the item.
+func TestGetMeetsPutOnItsWayIn(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](2)
+		type got struct {
+			v   int
+			err error
+		}
+		done := make(chan got, 1)
+		go func() {
+			v, err := q.Get(ctx)
+			done <- got{v, err}
+		}()
+		synctest.Wait()
+		require.Empty(t, done, "Get on an empty queue returned instead of waiting for an item")
+
+		require.NoError(t, q.Put(ctx, 42), "Put into an empty queue must succeed")
+		// Give the Get all the time it needs to finish (under the
+		// grader it still passes a gap after its last unlock).
+		time.Sleep(time.Second)
+		synctest.Wait()
+		select {
+		case r := <-done:
+			assert.NoError(t, r.err)
+			assert.Equal(t, 42, r.v, "the waiting Get must receive the item that was Put")
+		default:
+			t.Errorf("a Put came while a Get was on its way to wait, and the Get never woke: the item sits in the queue. " +
+				"Did Get look at the queue, unlock, then lock again to pick what it waits on? " +
+				"The Put's wakeup came in between and was missed: decide to wait, and take what you wait on, under one lock")
+			q.Close() // wake it the other way, so that the test can end
+			<-done
+		}
+	})
+}
+
+// TestPutMeetsGetOnItsWayIn: a Get makes room while a Put on the full
+// queue is on its way to wait (under the grader: past its look at the
+// queue, held in the gap after its unlock). The Put must still go in.
+func TestPutMeetsGetOnItsWayIn(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](1)
+		require.NoError(t, q.Put(ctx, 1), "Put into an empty queue must succeed")
+		putErr := make(chan error, 1)
+		go func() { putErr <- q.Put(ctx, 2) }()
+		synctest.Wait()
+		require.Empty(t, putErr, "Put on a full queue returned instead of waiting for room")
+
+		v, err := q.Get(ctx)
+		require.NoError(t, err, "Get from a queue holding an item must succeed")
+		assert.Equal(t, 1, v, "the first item out must be the first one in")
+		// Give the Put all the time it needs to finish (under the
+		// grader it still passes a gap after its last unlock).
+		time.Sleep(time.Second)
+		synctest.Wait()
+		select {
+		case err := <-putErr:
+			assert.NoError(t, err, "a Put waiting on a full queue must succeed once a Get makes room")
+		default:
+			t.Errorf("a Get made room while a Put was on its way to wait, and the Put never woke: the queue has room and nobody fills it. " +
+				"Did Put look at the queue, unlock, then lock again to pick what it waits on? " +
+				"The Get's wakeup came in between and was missed: decide to wait, and take what you wait on, under one lock")
+			q.Close() // release it the other way, so that the test can end
+			<-putErr
+			return
+		}
+		v, err = q.Get(ctx)
+		assert.NoError(t, err)
+		assert.Equal(t, 2, v, "the Put that waited for room must have added its item")
+	})
+}
+
+// TestCloseMeetsPutOnItsWayIn: Close comes while a Put into an empty,
+// open queue is on its way (under the grader: past its look at the queue,
+// held in the gap after its unlock), and a Get is waiting. Either the Put
+// went in before Close, and its item comes out before any Get returns
+// ErrClosed, or it returns ErrClosed: a Put that succeeds after a Get
+// has seen the queue closed and empty adds an item nobody will get.
+func TestCloseMeetsPutOnItsWayIn(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](2)
+		type got struct {
+			v   int
+			err error
+		}
+		getter := make(chan got, 1)
+		go func() {
+			v, err := q.Get(ctx)
+			getter <- got{v, err}
+		}()
+		// Let the Get settle into its wait.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Empty(t, getter, "Get on an empty queue returned instead of waiting for an item")
+
+		putErr := make(chan error, 1)
+		go func() { putErr <- q.Put(ctx, 7) }()
+		synctest.Wait()
+		q.Close()
+		synctest.Wait()
+
+		// Every Get, in the order they returned: the waiting one, then
+		// ours until ErrClosed (at most two: a closed queue never waits).
+		gets := []got{<-getter}
+		for range 2 {
+			if gets[len(gets)-1].err != nil {
+				break
+			}
+			v, err := q.Get(ctx)
+			gets = append(gets, got{v, err})
+		}
+		// The Put and Close overlap, so either may come first: the Put
+		// succeeds, or it returns ErrClosed.
+		err := <-putErr
+		if err != nil {
+			assert.ErrorIs(t, err, queue.ErrClosed, "a Put that overlaps Close must succeed or return ErrClosed")
+		}
+		putOK := err == nil
+		var before []int  // the items that came out before the first ErrClosed
+		var said []string // what each Get returned, for the message
+		for _, g := range gets {
+			if g.err != nil {
+				said = append(said, g.err.Error())
+			} else {
+				said = append(said, fmt.Sprint(g.v))
+			}
+		}
+		for _, g := range gets {
+			if g.err != nil {
+				assert.ErrorIs(t, g.err, queue.ErrClosed, "Get on a closed queue failed with an unexpected error")
+				break
+			}
+			before = append(before, g.v)
+		}
+		if putOK {
+			assert.Equal(t, []int{7}, before,
+				"Put returned nil, so its item must come out before any Get returns ErrClosed, but the Gets returned %q. "+
+					"Did Put check closed, unlock, then lock again to add the item? "+
+					"Close came in between, a Get saw the queue closed and empty, and then the item went in: "+
+					"check closed and add the item under one lock", said)
+		}
+		v, err := q.Get(ctx)
+		assert.ErrorIs(t, err, queue.ErrClosed,
+			"once a Get has returned ErrClosed, every later Get must too, but this one returned %v", v)
+	})
+}
+
+// TestTwoGetsForOneItem: two Gets at once on a queue holding one item.
+// Like the tests above it runs with CONCLAB_GAPS=1, so under conclab's
+// grader both Gets look at the queue before either takes the item: a Get
+// that sees an item, unlocks, and locks again to take it finds it gone.
+func TestTwoGetsForOneItem(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		q := queue.New[int](2)
+		require.NoError(t, q.Put(ctx, 5), "Put into an empty queue must succeed")
+		type got struct {
+			v   int
+			err error
+		}
+		results := make(chan got, 2)
+		for range 2 {
+			go func() {
+				v, err := q.Get(ctx)
+				results <- got{v, err}
+			}()
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		require.Len(t, results, 1,
+			"two Gets on a queue holding one item: exactly one must return with it and the other must wait, but %d returned. "+
+				"Did Get see an item, unlock, then lock again to take it? The other Get took it in between: look and take under one lock",
+			len(results))
+		r := <-results
+		assert.NoError(t, r.err)
+		assert.Equal(t, 5, r.v, "the Get that returned must have the one item")
+		q.Close()
+		r = <-results
+		assert.ErrorIs(t, r.err, queue.ErrClosed, "the Get left waiting on the empty queue must return ErrClosed when it is closed")
+	})
+}
+
 // TestManyProducersManyConsumers runs in real time, for the race detector:
 // 8 producers and 5 consumers share a queue of capacity 4.
 func TestManyProducersManyConsumers(t *testing.T) {
