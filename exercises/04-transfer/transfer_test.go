@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -145,6 +146,32 @@ func TestAccountsOpenedAtOnceGetUniqueIDs(t *testing.T) {
 		assert.False(t, seen[id], "two of %d accounts opened at once got ID %d: NewAccount must hand out IDs atomically, as the given code does", n, id)
 		seen[id] = true
 	}
+}
+
+// TestIDsHandedOutInOneStep opens accounts from many goroutines at once,
+// in a synctest bubble with CONCLAB_GAPS=1 and CONCLAB_GAPS_LOADS=1:
+// under conclab's grader, each atomic load in the learner's file then
+// waits until every other goroutine has reached its own next step. An
+// ID counter read with one atomic operation and written back with
+// another (lastID.Store(lastID.Load()+1)) has no data race for the race
+// detector to see, but hands every goroutine the same ID, in every run.
+func TestIDsHandedOutInOneStep(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	t.Setenv("CONCLAB_GAPS_LOADS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		const n = 8
+		ids := make([]int64, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { ids[i] = transfer.NewAccount(0).ID() })
+		}
+		wg.Wait()
+		slices.Sort(ids)
+		distinct := slices.Compact(ids)
+		assert.Len(t, distinct, n,
+			"%d accounts opened at once got only these IDs: %v. NewAccount must hand out IDs in one atomic step (lastID.Add(1), as the given code does), not a load and a store",
+			n, distinct)
+	})
 }
 
 func TestSelfTransferDoesNotDeadlock(t *testing.T) {
@@ -373,6 +400,49 @@ func TestNoOverdraftUnderContention(t *testing.T) {
 		paid += p.Balance()
 	}
 	assert.Equal(t, int64(99), paid, "the payees must hold 99 together")
+}
+
+// TestCheckAndMoveHoldBothLocks: one transfer sends the whole of an
+// account to an account opened before it, and a second transfer, started
+// when the first has gone as far as it can, sends the same money to an
+// account opened after it; exactly one can be paid. It runs in a synctest
+// bubble with CONCLAB_GAPS=1 and CONCLAB_GAPS_HELD=1: under conclab's
+// grader, each unlock in Transfer then waits until every other goroutine
+// has reached its own next step, even while the transfer still holds the
+// other account's lock. A transfer that checks the funds, lets go of the
+// paying account while it keeps the other, and takes it back to move the
+// money, lets the second transfer spend the money in between, in every
+// run, whichever lock order it uses. (Without the grader, in a plain go
+// test, the test still holds a correct transfer to the same answer.)
+func TestCheckAndMoveHoldBothLocks(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	t.Setenv("CONCLAB_GAPS_HELD", "1")
+	synctest.Test(t, func(t *testing.T) {
+		earlier := transfer.NewAccount(0)
+		payer := transfer.NewAccount(100)
+		later := transfer.NewAccount(0)
+		var errs [2]error
+		var wg sync.WaitGroup
+		wg.Go(func() { errs[0] = transfer.Transfer(payer, earlier, 100) })
+		synctest.Wait() // the first transfer is as far as it can go
+		wg.Go(func() { errs[1] = transfer.Transfer(payer, later, 100) })
+		wg.Wait()
+		paid := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				paid++
+			case !errors.Is(err, transfer.ErrInsufficientFunds):
+				t.Errorf("transfer %d of 2 returned %v; want nil or ErrInsufficientFunds", i+1, err)
+			}
+		}
+		if paid != 1 || payer.Balance() != 0 || earlier.Balance()+later.Balance() != 100 {
+			t.Errorf("two transfers of all 100 from one account: %d paid, balances payer %d, payees %d and %d; want one paid, 0, and 100 between the payees. "+
+				"The check of the funds and the move must be made under both locks, without letting go of either in between: "+
+				"a transfer that releases the paying account, even while it holds the other, lets another transfer spend the money it checked",
+				paid, payer.Balance(), earlier.Balance(), later.Balance())
+		}
+	})
 }
 
 // blockedInTransfer waits until some goroutine is blocked on a lock inside

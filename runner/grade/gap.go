@@ -35,8 +35,11 @@ const GapHelperFile = "zz_conclab_gap.go"
 
 // The gap helper's functions, as the rewritten files call them.
 const (
-	gapLockFunc   = "conclabGapLock"
-	gapUnlockFunc = "conclabGapUnlock"
+	gapLockFunc    = "conclabGapLock"
+	gapUnlockFunc  = "conclabGapUnlock"
+	gapDurableFunc = "conclabGapDurable"
+	gapTakeFunc    = "conclabGapTake"
+	gapAfterFunc   = "conclabGapAfter"
 )
 
 //go:embed gaphelper/gaphelper.go
@@ -60,10 +63,13 @@ func GapHelper(pkgName string) []byte {
 
 // Gapped returns the learner's file src rewritten for ex's gaps: after
 // each statement that calls a method Lock or RLock, a call that counts
-// the lock; after each one that calls Unlock or RUnlock, a call that
-// uncounts it and opens a gap when the goroutine holds no other lock;
-// and before each deferred Unlock or RUnlock, a deferred call of the
-// same, so that it runs just after the unlock. Nothing else changes: for
+// the lock (and, when the lock is addressable, the statement itself
+// wrapped so that with held gaps on the lock is taken by a durable wait
+// instead: see gaphelper); after each one that calls Unlock or RUnlock,
+// a call that uncounts it and opens a gap when the goroutine holds no other lock;
+// before each deferred Unlock or RUnlock, a deferred call of the same,
+// so that it runs just after the unlock; and around each atomic load, a
+// call that opens a gap after it when CONCLAB_GAPS_LOADS=1. Nothing else changes: for
 // an exercise without Gaps, or a file without locks, src comes back as
 // it is.
 //
@@ -116,8 +122,17 @@ func Gapped(ex exercises.Exercise, src []byte) ([]byte, error) {
 			}
 			switch s := s.(type) {
 			case *ast.ExprStmt:
-				switch lockMethod(s.X, imported) {
+				switch m := lockMethod(s.X, imported); m {
 				case "Lock", "RLock":
+					if recv := lockReceiver(s.X); recv != nil {
+						// Held gaps make the wait durable (gaphelper's
+						// conclabGapTake); otherwise the learner's own
+						// call runs, as it was written.
+						x := string(src[tf.Offset(recv.Pos()):tf.Offset(recv.End())])
+						edits[tf.Offset(s.Pos())] = "if " + gapDurableFunc + "() { " + gapTakeFunc + "(&" + x + ", " + strconv.FormatBool(m == "RLock") + ") } else { "
+						edits[tf.Offset(s.End())] = " }; " + gapLockFunc + "()"
+						break
+					}
 					edits[tf.Offset(s.End())] = "; " + gapLockFunc + "()"
 				case "Unlock", "RUnlock":
 					edits[tf.Offset(s.End())] = "; " + gapUnlockFunc + "()"
@@ -130,6 +145,24 @@ func Gapped(ex exercises.Exercise, src []byte) ([]byte, error) {
 					edits[tf.Offset(s.Pos())] = "defer " + gapUnlockFunc + "(); "
 				}
 			}
+		}
+		return true
+	})
+	// Every atomic load: a value read atomically and written back in a
+	// later step is a split critical section without a lock.
+	atomicName := ""
+	for _, spec := range f.Imports {
+		if path, _ := strconv.Unquote(spec.Path.Value); path == "sync/atomic" {
+			atomicName = "atomic"
+			if spec.Name != nil {
+				atomicName = spec.Name.Name
+			}
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok && isAtomicLoad(call, imported, atomicName) {
+			edits[tf.Offset(call.Pos())] += gapAfterFunc + "("
+			edits[tf.Offset(call.End())] += ")"
 		}
 		return true
 	})
@@ -172,6 +205,41 @@ func lockMethod(e ast.Expr, imported map[string]bool) string {
 		return name
 	}
 	return ""
+}
+
+// isAtomicLoad reports whether call is x.Load() (an atomic.Int64's, an
+// atomic.Pointer's, ...) on something other than an imported package, or
+// atomic.LoadInt64(p) and its kind, where atomicName is the name
+// sync/atomic is imported as ("" when it is not).
+func isAtomicLoad(call *ast.CallExpr, imported map[string]bool, atomicName string) bool {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	if id, ok := sel.X.(*ast.Ident); ok && imported[id.Name] {
+		return id.Name == atomicName && strings.HasPrefix(sel.Sel.Name, "Load") && len(call.Args) == 1
+	}
+	return sel.Sel.Name == "Load" && len(call.Args) == 0
+}
+
+// lockReceiver returns x of a statement x.Lock() or x.RLock() when the
+// rewrite can take its address: x is a name or a chain of field
+// selections on a name (mu, s.mu, a.b.mu), which is addressable or a
+// pointer; else (a call's result, a map element) nil, and the lock
+// is taken as written.
+func lockReceiver(e ast.Expr) ast.Expr {
+	call := ast.Unparen(e).(*ast.CallExpr)
+	x := ast.Unparen(call.Fun).(*ast.SelectorExpr).X
+	for y := x; ; {
+		switch z := y.(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			y = z.X
+		default:
+			return nil
+		}
+	}
 }
 
 // layGapHelper adds the gap helper's file to overlay for an exercise with

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -23,7 +24,10 @@ var gapsOn = exercises.Exercise{Number: 99, Slug: "gaptest", Files: []string{"ba
 // one (TakeOnce) and locks nested in each other (Nested).
 const gapBank = `package gaptest
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Bank holds one balance.
 type Bank struct {
@@ -67,6 +71,56 @@ func (b *Bank) Nested() int {
 	a := b.a
 	b.mu.Unlock()
 	return a
+}
+
+// MoveSplit moves n from b to to, holding to's lock throughout and b's
+// in two sections: the check in one, the move in the other.
+func (b *Bank) MoveSplit(to *Bank, n int) bool {
+	to.mu.Lock()
+	defer to.mu.Unlock()
+	b.mu.Lock()
+	ok := b.a >= n
+	b.mu.Unlock()
+	if !ok {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.a -= n
+	to.a += n
+	return true
+}
+
+// MoveOnce moves n from b to to in one section, b's lock taken first.
+func (b *Bank) MoveOnce(to *Bank, n int) bool {
+	m := &b.mu
+	m.Lock()
+	defer m.Unlock()
+	to.mu.Lock()
+	defer to.mu.Unlock()
+	if b.a < n {
+		return false
+	}
+	b.a -= n
+	to.a += n
+	return true
+}
+
+// Balance returns the balance.
+func (b *Bank) Balance() int {
+	var l sync.Locker = &b.mu
+	l.Lock()
+	defer l.Unlock()
+	return b.a
+}
+
+var lastID atomic.Int64
+
+// NextID hands out a number in two steps: a load, then a store.
+func NextID() int64 {
+	n := lastID.Load() + 1
+	lastID.Store(n)
+	return n
 }
 
 // Read reads under rw, in every kind of statement list.
@@ -172,6 +226,81 @@ func TestGapsOpenOnlyWithNoLockHeld(t *testing.T) {
 	})
 }
 
+// CONCLAB_GAPS may give the gaps' length.
+func TestGapsLastAsLongAsAsked(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "30ns")
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		gaptest.New(100).Take(1)
+		if d := time.Since(start); d != 60*time.Nanosecond {
+			t.Errorf("Take took %v of the fake clock; want 2 gaps of 30ns", d)
+		}
+	})
+}
+
+// With CONCLAB_GAPS_HELD, a section split inside another lock opens a
+// gap too: a taker started while MoveSplit sleeps in it takes the
+// balance that MoveSplit checked, and MoveSplit then overdraws.
+func TestHeldGapsOpenInsideLocks(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	t.Setenv("CONCLAB_GAPS_HELD", "1")
+	synctest.Test(t, func(t *testing.T) {
+		from, to := gaptest.New(100), gaptest.New(0)
+		var wg sync.WaitGroup
+		wg.Go(func() { from.MoveSplit(to, 100) })
+		synctest.Wait() // MoveSplit sleeps in the gap after its check
+		wg.Go(func() { from.TakeOnce(100) })
+		wg.Wait()
+		if got := from.Balance(); got != -100 {
+			t.Errorf("balance %d after a split move and a take; want -100, the take in the gap", got)
+		}
+	})
+}
+
+// Waits for a lock held by a goroutine asleep in a held gap are durable:
+// the bubble's clock moves, and the waiter goes on once the lock is free.
+func TestHeldGapsWaitDurably(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	t.Setenv("CONCLAB_GAPS_HELD", "1")
+	synctest.Test(t, func(t *testing.T) {
+		from, to := gaptest.New(100), gaptest.New(0)
+		var moved, took bool
+		var wg sync.WaitGroup
+		wg.Go(func() { moved = from.MoveOnce(to, 100) })
+		synctest.Wait() // MoveOnce sleeps in a gap, holding from's lock
+		wg.Go(func() { took = from.TakeOnce(100) })
+		wg.Wait()
+		if !moved || took || from.Balance() != 0 || to.Balance() != 100 {
+			t.Errorf("moved %v, took %v, balances %d and %d; want the move alone, 0 and 100", moved, took, from.Balance(), to.Balance())
+		}
+		var rw sync.WaitGroup
+		for range 5 {
+			rw.Go(func() { from.Nested(); from.Read(make(chan int)) })
+		}
+		rw.Wait()
+	})
+}
+
+// With CONCLAB_GAPS_LOADS, a gap opens after each atomic load: every
+// goroutine loads before any stores.
+func TestGapsAfterLoads(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "1")
+	t.Setenv("CONCLAB_GAPS_LOADS", "1")
+	synctest.Test(t, func(t *testing.T) {
+		var ids sync.Map
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Go(func() { ids.Store(gaptest.NextID(), true) })
+		}
+		wg.Wait()
+		n := 0
+		ids.Range(func(any, any) bool { n++; return true })
+		if n != 1 {
+			t.Errorf("10 goroutines got %d different numbers; want 1, every load before any store", n)
+		}
+	})
+}
+
 // Without CONCLAB_GAPS, or outside a bubble, no gap opens.
 func TestNoGapsUnlessAsked(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -188,6 +317,13 @@ func TestNoGapsUnlessAsked(t *testing.T) {
 }
 `
 
+// heldTake matches the durable take Gapped puts around a Lock or RLock
+// statement whose lock it can address; $1 is the statement.
+var heldTake = regexp.MustCompile(`if conclabGapDurable\(\) \{ conclabGapTake\(&[^,]+, (?:true|false)\) \} else \{ ([^}]*) \}`)
+
+// gapAfterLoad matches the call Gapped puts around an atomic load.
+var gapAfterLoad = regexp.MustCompile(`conclabGapAfter\(([a-zA-Z.]*\(\))\)`)
+
 func TestGappedKeepsEveryLine(t *testing.T) {
 	out, err := grade.Gapped(gapsOn, []byte(gapBank))
 	require.NoError(t, err)
@@ -196,18 +332,32 @@ func TestGappedKeepsEveryLine(t *testing.T) {
 	calls := 0
 	for i := range want {
 		calls += strings.Count(got[i], "conclabGap")
-		line := got[i]
+		line := heldTake.ReplaceAllString(got[i], "$1")
+		line = gapAfterLoad.ReplaceAllString(line, "$1")
 		for _, call := range []string{"; conclabGapLock()", "; conclabGapUnlock()", "defer conclabGapUnlock(); "} {
 			line = strings.ReplaceAll(line, call, "")
 		}
 		assert.Equal(t, want[i], line, "line %d, without the calls Gapped inserted, must be the learner's line", i+1)
 	}
 	// Locks and unlocks: 4 in Take, 2 in TakeOnce, 4 in Nested, 6 in
-	// Read; each followed by a call, a deferred unlock preceded by one.
-	assert.Equal(t, 16, calls, "a call for each of the 16 locks and unlocks:\n%s", out)
-	assert.Contains(t, string(out), "\tb.mu.Lock(); conclabGapLock()\n\tok := b.a >= n // a comment after a lock\n")
-	assert.Contains(t, string(out), "\tb.mu.Lock(); conclabGapLock(); defer conclabGapUnlock(); defer b.mu.Unlock()\n")
-	assert.Contains(t, string(out), "go func() { defer wg.Done(); b.rw.RLock(); conclabGapLock(); done <- b.a; b.rw.RUnlock(); conclabGapUnlock() }()")
+	// MoveSplit, 4 in MoveOnce, 2 in Balance, 6 in Read; each unlock
+	// followed by a call, a deferred unlock preceded by one, and each
+	// lock wrapped in a durable take (2 calls) and followed by a call.
+	assert.Equal(t, 14*3+14+1, calls, "calls for each of the 14 locks, 14 unlocks and the atomic load:\n%s", out)
+	assert.Contains(t, string(out), "\tn := conclabGapAfter(lastID.Load()) + 1\n")
+	assert.Contains(t, string(out), "\tif conclabGapDurable() { conclabGapTake(&b.mu, false) } else { b.mu.Lock() }; conclabGapLock()\n\tok := b.a >= n // a comment after a lock\n")
+	assert.Contains(t, string(out), "\tif conclabGapDurable() { conclabGapTake(&b.mu, false) } else { b.mu.Lock() }; conclabGapLock(); defer conclabGapUnlock(); defer b.mu.Unlock()\n")
+	assert.Contains(t, string(out), "go func() { defer wg.Done(); if conclabGapDurable() { conclabGapTake(&b.rw, true) } else { b.rw.RLock() }; conclabGapLock(); done <- b.a; b.rw.RUnlock(); conclabGapUnlock() }()")
+	assert.Contains(t, string(out), "\tif conclabGapDurable() { conclabGapTake(&l, false) } else { l.Lock() }; conclabGapLock()\n", "a lock behind an interface is taken through its address too")
+}
+
+// A lock the rewrite cannot address (a call's result, a map element)
+// is counted, and taken as written.
+func TestGappedTakesUnaddressableLocksAsWritten(t *testing.T) {
+	src := "package p\n\nimport \"sync\"\n\nvar locks = map[string]*sync.Mutex{}\n\nfunc get() *sync.Mutex { return locks[\"a\"] }\n\nfunc F() {\n\tget().Lock()\n\tlocks[\"a\"].Unlock()\n}\n"
+	out, err := grade.Gapped(gapsOn, []byte(src))
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "\tget().Lock(); conclabGapLock()\n\tlocks[\"a\"].Unlock(); conclabGapUnlock()\n")
 }
 
 func TestGappedLeavesOtherFilesAlone(t *testing.T) {

@@ -364,11 +364,11 @@ func (s *S) F(d int64) int64 {
 				{"x.go:6: made s.n.Add(d - 1) a load and a store", "6: s.n.Store(s.n.Load() + (d - 1))"},
 				{"x.go:7: made s.ready.CompareAndSwap(false, true) a load, a comparison and a store",
 					"7: (s.ready.Load() == false && func() bool { s.ready.Store(true); return true }())"},
-				{"x.go:8: made s.n.Add(1) a load and a store", "8: return conclabRacyAdd(s.n.Load, s.n.Store, 1)\n" +
+				{"x.go:8: made s.n.Add(1) a load and a store", "8: return conclabRacyAdd(s.n.Load(), s.n.Store, 1)\n" +
 					"+: // conclabRacyAdd is what mutate's racy-atomic operator made of an atomic\n" +
 					"+: // Add whose result is used: a load and a store, each atomic, the pair not.\n" +
-					"+: func conclabRacyAdd[V int32 | int64 | uint32 | uint64 | uintptr](load func() V, store func(V), d V) V {\n" +
-					"+: v := load() + d\n+: store(v)\n+: return v\n+: }"},
+					"+: func conclabRacyAdd[V int32 | int64 | uint32 | uint64 | uintptr](loaded V, store func(V), d V) V {\n" +
+					"+: v := loaded + d\n+: store(v)\n+: return v\n+: }"},
 			},
 		},
 		{

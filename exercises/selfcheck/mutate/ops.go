@@ -311,10 +311,14 @@ func (f *file) removeDefer() []mutation {
 var atomicTypes = []string{"Bool", "Int32", "Int64", "Pointer", "Uint32", "Uint64", "Uintptr", "Value"}
 
 // racyAdd is appended to a mutant that needs an Add's result.
+//
+// The load is a call in the mutant's own line (x.Load(), its value
+// passed in), as a learner would write it, so that the grader's gaps
+// after atomic loads (runner/grade's Gapped) see it.
 const racyAdd = `// conclabRacyAdd is what mutate's racy-atomic operator made of an atomic
 // Add whose result is used: a load and a store, each atomic, the pair not.
-func conclabRacyAdd[V int32 | int64 | uint32 | uint64 | uintptr](load func() V, store func(V), d V) V {
-	v := load() + d
+func conclabRacyAdd[V int32 | int64 | uint32 | uint64 | uintptr](loaded V, store func(V), d V) V {
+	v := loaded + d
 	store(v)
 	return v
 }
@@ -430,7 +434,7 @@ func (f *file) racyAtomic() []mutation {
 			m.edits = []edit{f.replace(call, fmt.Sprintf("%s.Store(%s.Load() + %s)", x, x, paren(call.Args[0])))}
 		case sel.Sel.Name == "Add" && len(call.Args) == 1:
 			m.what = fmt.Sprintf("made %s a load and a store", f.short(call))
-			m.edits = []edit{f.replace(call, fmt.Sprintf("conclabRacyAdd(%s.Load, %s.Store, %s)", x, x, f.text(call.Args[0])))}
+			m.edits = []edit{f.replace(call, fmt.Sprintf("conclabRacyAdd(%s.Load(), %s.Store, %s)", x, x, f.text(call.Args[0])))}
 			m.tail = racyAdd
 		case sel.Sel.Name == "CompareAndSwap" && len(call.Args) == 2:
 			m.what = fmt.Sprintf("made %s a load, a comparison and a store", f.short(call))
