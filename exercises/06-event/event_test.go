@@ -275,6 +275,50 @@ func TestManySetsAtOnce(t *testing.T) {
 	})
 }
 
+// TestTwoClearsAtOnce: two goroutines clear a set event at the same
+// moment, and a waiter arrives between the two. Both Clears find the
+// event set; whichever clears it first re-arms it, and the other must
+// then leave the waiter's round alone, so that the next Set releases
+// the waiter. It runs in a synctest bubble with CONCLAB_GAPS set to a
+// length: under conclab's grader each unlock in the event then waits on
+// the fake clock for that long, and the test staggers the goroutines by
+// starting them while gaps have different lengths. A Clear that looks at
+// the flag, unlocks, and locks again to re-arm then re-arms twice, the
+// second time under the waiter, in every run.
+func TestTwoClearsAtOnce(t *testing.T) {
+	t.Setenv("CONCLAB_GAPS", "10ns")
+	synctest.Test(t, func(t *testing.T) {
+		e := event.New()
+		e.Set()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var clears sync.WaitGroup
+		clears.Go(e.Clear) // its steps are 10ns apart
+		synctest.Wait()
+		os.Setenv("CONCLAB_GAPS", "30ns")
+		clears.Go(e.Clear) // and this one's 30ns: it goes second
+		synctest.Wait()
+		time.Sleep(20 * time.Nanosecond) // the first Clear is done
+		results := startWaiters(ctx, e, 1)
+		synctest.Wait()
+		time.Sleep(20 * time.Nanosecond) // and so is the second
+		clears.Wait()
+		require.False(t, e.IsSet(), "IsSet after two Clears")
+		require.Empty(t, results, "a waiter returned from Wait on a cleared event")
+
+		e.Set()
+		synctest.Wait()
+		released := assert.Len(t, results, 1,
+			"two Clears of a set event at once, a waiter, then Set: the waiter was not released. "+
+				"A Clear that checks the flag, unlocks, and locks again to re-arm the event can re-arm it a second time, "+
+				"under a waiter that arrived after the first: check and re-arm under one lock")
+		cancel()
+		if r := <-results; released {
+			assert.NoError(t, r.err, "Wait must return nil once the event is set")
+		}
+	})
+}
+
 // TestConcurrentUse runs every method at once from many goroutines, in real
 // time, for the race detector to watch.
 func TestConcurrentUse(t *testing.T) {
