@@ -86,6 +86,7 @@ var markers = []struct {
 }{
 	{"WARNING: DATA RACE", vRace},
 	{grade.DeadlockMarker, vDeadlock},
+	{grade.LivelockMarker, vDeadlock},
 	{grade.LeakMarker, vLeak},
 	{grade.StillRunningMarker, vLeak},
 	{"fatal error: concurrent map", vRace},

@@ -559,11 +559,17 @@ func (x *exercise) mutantSummary() string {
 	if n := x.count(fStillborn); n > 0 {
 		s += fmt.Sprintf(", %d stillborn", n)
 	}
-	var slowest time.Duration
+	var slowest *mutant
 	for _, m := range x.mutants {
-		slowest = max(slowest, m.slowest)
+		if slowest == nil || m.slowest > slowest.slowest {
+			slowest = m
+		}
 	}
-	return s + fmt.Sprintf(", slowest run %.1fs", slowest.Seconds())
+	if slowest == nil {
+		return s
+	}
+	_, name, _ := strings.Cut(slowest.key, " ")
+	return s + fmt.Sprintf(", slowest run %.1fs (%s)", slowest.slowest.Seconds(), name)
 }
 
 // what is m's description without its "file.go:LINE: ", which m.key has.

@@ -44,6 +44,11 @@ const (
 	// finish, followed by the leaked goroutines and watchdogEnd.
 	watchdogProof = "conclab watchdog: deadlock proven"
 	watchdogEnd   = "conclab watchdog: end of proof"
+	// watchdogSpin heads the watchdog's proof that a testing/synctest
+	// bubble spins: some of its goroutines ran at every look for the
+	// spin limit while the others waited, unchanged, so the bubble never
+	// settled; then the running goroutines and watchdogEnd follow.
+	watchdogSpin = "conclab watchdog: livelock"
 	// watchdogLimit heads the watchdog's line when a test binary went
 	// past a resource limit (goroutines, memory) and was stopped.
 	watchdogLimit = "conclab watchdog: resource limit:"
@@ -84,6 +89,9 @@ import (
 {{- end}}
 	"runtime/metrics"
 	"runtime/pprof"
+{{- if .Spin}}
+	"regexp"
+{{- end}}
 	"slices"
 	"strings"
 	"sync"
@@ -135,7 +143,104 @@ var conclabWatch struct {
 	suspect string
 	parent  int // go test, whose death ends this binary too
 	samples [4]metrics.Sample
+{{- if .Spin}}
+	// bubbles: what the last look saw of each synctest bubble that had
+	// a goroutine running; spinLook: when that look was.
+	bubbles  map[string]conclabBubble
+	spinLook time.Time
+{{- end}}
 }
+{{- if .Spin}}
+
+// conclabBubble is a synctest bubble as the watchdog saw it: its waiting
+// goroutines (ID and what each waits for), and since when they have
+// waited so, with some other goroutine of the bubble running at every
+// look.
+type conclabBubble struct {
+	waiting string
+	since   time.Time
+}
+
+// conclabSpinCheck proves livelocks in synctest bubbles. A bubble whose
+// goroutines all block settles at once: its clock moves on, or
+// synctest.Wait returns, or the bubble is reported deadlocked. One whose
+// goroutines still run, at every look for {{.SpinText}}, while the others
+// wait for the same things, never settles: a loop that polls (a select
+// with a default case, TryLock again and again) instead of blocking.
+// The test could only end at its time limit; the proof is printed and
+// the binary ends now.
+func conclabSpinCheck() {
+	w := &conclabWatch
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	type seen struct{ waiting, running []string }
+	bubbles := map[string]*seen{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		g = strings.TrimSpace(g)
+		header, _, _ := strings.Cut(g, "\n")
+		open, bubble, ok := strings.Cut(header, ", synctest bubble ")
+		if !ok {
+			continue
+		}
+		bubble, _, _ = strings.Cut(bubble, "]")
+		id, state, _ := strings.Cut(open, " [")
+		state, _, _ = strings.Cut(state, ",") // without "2 minutes"
+		b := bubbles[bubble]
+		if b == nil {
+			b = &seen{}
+			bubbles[bubble] = b
+		}
+		if state == "running" || state == "runnable" {
+			b.running = append(b.running, g)
+		} else {
+			b.waiting = append(b.waiting, id+" "+state)
+		}
+	}
+	if w.bubbles == nil {
+		w.bubbles = map[string]conclabBubble{}
+	}
+	for id := range w.bubbles {
+		if b := bubbles[id]; b == nil || len(b.running) == 0 {
+			delete(w.bubbles, id)
+		}
+	}
+	for id, b := range bubbles {
+		if len(b.running) == 0 {
+			continue
+		}
+		slices.Sort(b.waiting)
+		waiting := strings.Join(b.waiting, "; ")
+		last, ok := w.bubbles[id]
+		if !ok || last.waiting != waiting {
+			w.bubbles[id] = conclabBubble{waiting: waiting, since: time.Now()}
+			continue
+		}
+		if time.Since(last.since) < {{.SpinLimit}} {
+			continue
+		}
+		test := "a synctest bubble"
+		for _, g := range b.running {
+			if m := conclabTestName.FindStringSubmatch(g); m != nil {
+				test = m[1]
+				break
+			}
+		}
+		fmt.Fprintf(os.Stdout, "\n%s in %s: these goroutines of its synctest bubble kept running for %s while the others waited, so the bubble never settled\n%s\n%s\n",
+			{{printf "%q" .SpinProof}}, test, {{printf "%q" .SpinText}}, strings.Join(b.running, "\n\n"), {{printf "%q" .ProofEnd}})
+		os.Exit(3)
+	}
+}
+
+// conclabTestName finds a test's name in a stack: pkg.TestName.func1(...).
+var conclabTestName = regexp.MustCompile("\\.((?:Test|Example|Fuzz)[A-Za-z0-9_]*)[.(]")
+{{- end}}
 
 // conclabWatchdog proves deadlocks as they happen. When nothing has run
 // for a while it writes the runtime's goroutine leak profile, which runs
@@ -170,11 +275,20 @@ func conclabWatchdog() {
 		os.Exit(3)
 	}
 {{- end}}
+	busy := w.samples[0].Value.Kind() == metrics.KindUint64 && w.samples[1].Value.Kind() == metrics.KindUint64 &&
+		w.samples[0].Value.Uint64()+w.samples[1].Value.Uint64() > 1
+{{- if .Spin}}
+	if !busy {
+		clear(w.bubbles)
+	} else if time.Since(w.spinLook) >= {{.SpinLook}} {
+		w.spinLook = time.Now()
+		conclabSpinCheck()
+	}
+{{- end}}
 	if w.profile == nil {
 		return
 	}
-	if busy := w.samples[0].Value.Kind() == metrics.KindUint64 && w.samples[1].Value.Kind() == metrics.KindUint64 &&
-		w.samples[0].Value.Uint64()+w.samples[1].Value.Uint64() > 1; busy {
+	if busy {
 		w.idle = 0 // something runs besides this callback
 	} else {
 		w.idle++
@@ -354,7 +468,15 @@ type censusConfig struct {
 	// FailOnLeak fails the census test when it lists goroutines, so that
 	// each run of a go test -count counts its own leak (WatchdogTest).
 	FailOnLeak bool
+	// Spin is how long a synctest bubble may keep goroutines running
+	// while its others wait, unchanged, before the watchdog calls it a
+	// livelock; zero: the watchdog does not look.
+	Spin time.Duration
 }
+
+// DefaultSpin is the spin limit of the exercises' tests: their bubbles
+// do a few thousand steps at most, and settle in milliseconds.
+const DefaultSpin = 3 * time.Second
 
 // census returns the census test file for a package whose test files are
 // tests (name -> source). It belongs to the external test package, which
@@ -396,6 +518,8 @@ func census(tests map[string][]byte, cfg censusConfig) ([]byte, error) {
 		"Tick": ms(tick), "IdleTicks": int(cfg.Watchdog / tick), "Every": "time.Second", "DumpOnly": cfg.DumpOnly,
 		"MaxGoroutines": cfg.MaxGoroutines, "MaxMemory": cfg.MaxMemory, "Limited": watchdogLimit,
 		"FailOnLeak": cfg.FailOnLeak,
+		"Spin": cfg.Spin > 0, "SpinLimit": ms(cfg.Spin), "SpinText": cfg.Spin.String(), "SpinProof": watchdogSpin,
+		"SpinLook": ms(max(cfg.Spin/10, tick)),
 	})
 	if err != nil {
 		return nil, err
@@ -415,6 +539,9 @@ const (
 	LeakMarker, StillRunningMarker = censusLeaked, censusMarker
 	// LimitMarker starts the line of a binary stopped at a resource limit.
 	LimitMarker = watchdogLimit
+	// LivelockMarker starts the watchdog's proof that a synctest bubble
+	// spins (the binary then exits at once).
+	LivelockMarker = watchdogSpin
 )
 
 // WatchdogTest returns the name and source of the test file the grader
@@ -430,6 +557,6 @@ const (
 // waiting out every test's own deadline.
 func WatchdogTest(tests map[string][]byte, importPath string, own []string) (name string, src []byte, err error) {
 	src, err = census(tests, censusConfig{Own: own, ImportPath: importPath, FailOnLeak: true,
-		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory})
+		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory, Spin: DefaultSpin})
 	return censusFile, src, err
 }

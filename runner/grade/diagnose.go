@@ -123,7 +123,10 @@ func Diagnose(ctx context.Context, opts DiagnoseOptions) (*Result, error) {
 		return false
 	}
 	gopts := Options{Root: opts.Dir, OutputCap: opts.OutputCap, Own: own, DumpOnly: opts.DumpOnly, tmp: tmp}
-	overlay, paths, err := diagnoseCensus(pkgs, tmp, censusConfig{Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly})
+	overlay, paths, err := diagnoseCensus(pkgs, tmp, censusConfig{Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly,
+		// Any package's bubbles may compute for a while: a livelock is
+		// called only after longer than in the exercises.
+		Spin: diagnoseSpin})
 	if err != nil {
 		return nil, err
 	}
@@ -348,3 +351,8 @@ func requires(gomod, module string) bool {
 	b, err := os.ReadFile(gomod)
 	return err == nil && bytes.Contains(b, []byte(module+" "))
 }
+
+// diagnoseSpin is how long diagnose lets a synctest bubble run without
+// settling before the watchdog proves a livelock (DefaultSpin is the
+// exercises').
+const diagnoseSpin = 10 * time.Second

@@ -449,7 +449,7 @@ func assemble(opts Options, ex exercises.Exercise, tmp string, overlay map[strin
 	slices.Sort(targets)
 	cfg := censusConfig{Own: targets, Watchdog: opts.Watchdog, DumpOnly: opts.DumpOnly,
 		ImportPath: Module + "/exercises/" + ex.Dir(), Sealed: sealable,
-		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory}
+		MaxGoroutines: maxGoroutines, MaxMemory: maxMemory, Spin: DefaultSpin}
 	if src, err := census(canonical, cfg); err == nil {
 		p := filepath.Join(tmp, ex.Dir()+"-"+censusFile)
 		if err := os.WriteFile(p, src, 0o644); err != nil {

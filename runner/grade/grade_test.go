@@ -190,6 +190,41 @@ func TestGradeLockCycle(t *testing.T) {
 	assertRelative(t, res, root, sub)
 }
 
+// TestGradeLivelock grades exercise 16 with a merge whose copiers poll
+// (a default case in their select): in the tests' synctest bubbles they
+// never block, so the bubbles never settle, and the watchdog proves the
+// livelock instead of the exercise's time limit ending it.
+func TestGradeLivelock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an exercise")
+	}
+	root, err := grade.FindRoot(".")
+	require.NoError(t, err)
+	merge := find(t, "merge")
+	ref, err := os.ReadFile(filepath.Join(solutionsDir, merge.Dir(), "merge.go"))
+	require.NoError(t, err)
+	const wait = "\t\t\t\tcase <-ctx.Done():\n\t\t\t\t\treturn\n\t\t\t\t}\n\t\t\t}\n"
+	require.Equal(t, 1, strings.Count(string(ref), wait), "the reference's outer select ends so")
+	spinning := strings.Replace(string(ref), wait, "\t\t\t\tcase <-ctx.Done():\n\t\t\t\t\treturn\n\t\t\t\tdefault:\n\t\t\t\t}\n\t\t\t}\n", 1)
+	sub := t.TempDir()
+	submit(t, sub, merge, map[string]string{"merge.go": spinning})
+
+	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{merge}})
+	require.NoError(t, err)
+	er := res.Exercises[0]
+	assert.Equal(t, grade.Timeout, er.Verdict, "%s\n%s", er.Message, er.Output)
+	assert.Contains(t, er.Message, "livelock, proven")
+	text := strings.Join(er.Explanation, "\n")
+	t.Logf("%s\n%s", er.Message, text)
+	assert.Contains(t, text, "kept running, without ever waiting", "the proof is explained:\n%s", text)
+	assert.Contains(t, text, "merge.go:", "at the learner's lines:\n%s", text)
+	for _, tr := range er.Tests {
+		if tr.Verdict == grade.Timeout {
+			assert.Less(t, tr.Duration, 10.0, "%s: proven within the 3 s spin limit and a look or two", tr.Name)
+		}
+	}
+}
+
 // solutionsDir is the repository's reference solutions (conclab's main
 // embeds them; these tests read them where they lie).
 var solutionsDir = func() string {

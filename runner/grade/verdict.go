@@ -54,6 +54,7 @@ var markers = []struct {
 }{
 	{"WARNING: DATA RACE", Race, "data race: two goroutines touched the same memory without synchronisation"},
 	{watchdogLimit, ResourceLimit, "stopped: past a resource limit"},
+	{watchdogSpin, Timeout, "livelock, proven: goroutines of the test kept running while the others waited, so it could never finish (a loop that polls instead of blocking)"},
 	{watchdogProof, Deadlock, "deadlock, proven: nothing running can ever wake the goroutines this test waits for (the runtime's goroutine leak profile)"},
 	{"race detected during execution of test", Race, "data race detected during the test"},
 	{"fatal error: concurrent map", Race, "concurrent map access: the runtime stopped the program"},
@@ -108,6 +109,9 @@ func Judge(p *Package, expected []string, points func(string) int, learner func(
 			if stuck := provenStuck(p); stuck != "" {
 				r.Message = "did not run: the test binary was stopped when " + stuck + " deadlocked"
 			}
+			if spun := provenSpinning(p); spun != "" {
+				r.Message = "did not run: the test binary was stopped when " + spun + " livelocked"
+			}
 			if p.Action == "pass" {
 				r.Verdict, r.Message = NoTests, "did not run, yet the test binary said it was done: did something exit early (os.Exit in init)?"
 			}
@@ -137,7 +141,7 @@ func judgeTest(r *TestResult, t *Test, pkgTimedOut bool, learner func(string) bo
 		_, rest, _ := strings.Cut(out, watchdogLimit)
 		line, _, _ := strings.Cut(rest, "\n")
 		r.Verdict, r.Message = ResourceLimit, "stopped:"+line
-	case found && v == Timeout:
+	case found && v == Timeout && !strings.Contains(out, watchdogSpin):
 		r.Verdict, r.Message = timeoutVerdict(out, learner)
 	case found:
 		r.Verdict, r.Message = v, msg
@@ -341,6 +345,22 @@ func provenStuck(p *Package) string {
 		if _, rest, ok := strings.Cut(text, watchdogProof+" in "); ok {
 			stuck, _, _ := strings.Cut(rest, ":")
 			return stuck
+		}
+	}
+	return ""
+}
+
+// provenSpinning names the test the watchdog proved livelocked in p's
+// run, "" if none.
+func provenSpinning(p *Package) string {
+	texts := []string{p.Output.Kept()}
+	for _, name := range p.TestOrder {
+		texts = append(texts, p.Tests[name].Output.Kept())
+	}
+	for _, text := range texts {
+		if _, rest, ok := strings.Cut(text, watchdogSpin+" in "); ok {
+			spun, _, _ := strings.Cut(rest, ":")
+			return spun
 		}
 	}
 	return ""
