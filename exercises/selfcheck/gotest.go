@@ -87,6 +87,7 @@ var markers = []struct {
 	{"WARNING: DATA RACE", vRace},
 	{grade.DeadlockMarker, vDeadlock},
 	{grade.LivelockMarker, vDeadlock},
+	{grade.BubbleDeadlockMarker, vDeadlock},
 	{grade.LeakMarker, vLeak},
 	{grade.StillRunningMarker, vLeak},
 	{"fatal error: concurrent map", vRace},

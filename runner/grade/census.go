@@ -49,6 +49,12 @@ const (
 	// spin limit while the others waited, unchanged, so the bubble never
 	// settled; then the running goroutines and watchdogEnd follow.
 	watchdogSpin = "conclab watchdog: livelock"
+	// watchdogStall heads the watchdog's proof that a synctest bubble
+	// is stuck with nothing running: its goroutines waited for the same
+	// things at every look for the spin limit, some on what the bubble
+	// does not count as durable (a sync.Mutex); then the bubble's
+	// goroutines and watchdogEnd follow.
+	watchdogStall = "conclab watchdog: deadlock in a synctest bubble"
 	// watchdogLimit heads the watchdog's line when a test binary went
 	// past a resource limit (goroutines, memory) and was stopped.
 	watchdogLimit = "conclab watchdog: resource limit:"
@@ -144,8 +150,8 @@ var conclabWatch struct {
 	parent  int // go test, whose death ends this binary too
 	samples [4]metrics.Sample
 {{- if .Spin}}
-	// bubbles: what the last look saw of each synctest bubble that had
-	// a goroutine running; spinLook: when that look was.
+	// bubbles: what the last look saw of each synctest bubble;
+	// spinLook: when that look was.
 	bubbles  map[string]conclabBubble
 	spinLook time.Time
 {{- end}}
@@ -153,22 +159,26 @@ var conclabWatch struct {
 {{- if .Spin}}
 
 // conclabBubble is a synctest bubble as the watchdog saw it: its waiting
-// goroutines (ID and what each waits for), and since when they have
-// waited so, with some other goroutine of the bubble running at every
-// look.
+// goroutines (ID and what each waits for), since when they have waited
+// so, and whether some other goroutine of the bubble ran at every look
+// since then.
 type conclabBubble struct {
 	waiting string
 	since   time.Time
+	spins   bool
 }
 
-// conclabSpinCheck proves livelocks in synctest bubbles. A bubble whose
-// goroutines all block settles at once: its clock moves on, or
-// synctest.Wait returns, or the bubble is reported deadlocked. One whose
-// goroutines still run, at every look for {{.SpinText}}, while the others
-// wait for the same things, never settles: a loop that polls (a select
-// with a default case, TryLock again and again) instead of blocking.
-// The test could only end at its time limit; the proof is printed and
-// the binary ends now.
+// conclabSpinCheck proves livelocks and lock deadlocks in synctest
+// bubbles. A bubble whose goroutines all block durably settles at once:
+// its clock moves on, synctest.Wait returns, or the bubble is reported
+// deadlocked. One whose waiting goroutines wait for the same things at
+// every look for {{.SpinText}} never settles: either some of its
+// goroutines run at every look (a loop that polls: a select with a
+// default case, TryLock again and again), a livelock; or none runs and
+// some wait for what a bubble does not count as durable (a sync.Mutex
+// nobody will unlock), a deadlock the leak profile cannot prove while a
+// goroutine waits in synctest.Wait. The test could only end at its time
+// limit; the proof is printed and the binary ends now.
 func conclabSpinCheck() {
 	w := &conclabWatch
 	buf := make([]byte, 1<<20)
@@ -180,7 +190,7 @@ func conclabSpinCheck() {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	type seen struct{ waiting, running []string }
+	type seen struct{ waiting, running, all []string }
 	bubbles := map[string]*seen{}
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		g = strings.TrimSpace(g)
@@ -197,6 +207,7 @@ func conclabSpinCheck() {
 			b = &seen{}
 			bubbles[bubble] = b
 		}
+		b.all = append(b.all, g)
 		if state == "running" || state == "runnable" {
 			b.running = append(b.running, g)
 		} else {
@@ -207,33 +218,37 @@ func conclabSpinCheck() {
 		w.bubbles = map[string]conclabBubble{}
 	}
 	for id := range w.bubbles {
-		if b := bubbles[id]; b == nil || len(b.running) == 0 {
+		if bubbles[id] == nil {
 			delete(w.bubbles, id)
 		}
 	}
 	for id, b := range bubbles {
-		if len(b.running) == 0 {
-			continue
-		}
 		slices.Sort(b.waiting)
 		waiting := strings.Join(b.waiting, "; ")
 		last, ok := w.bubbles[id]
 		if !ok || last.waiting != waiting {
-			w.bubbles[id] = conclabBubble{waiting: waiting, since: time.Now()}
+			w.bubbles[id] = conclabBubble{waiting: waiting, since: time.Now(), spins: len(b.running) > 0}
 			continue
 		}
+		last.spins = last.spins && len(b.running) > 0
+		w.bubbles[id] = last
 		if time.Since(last.since) < {{.SpinLimit}} {
 			continue
 		}
 		test := "a synctest bubble"
-		for _, g := range b.running {
+		for _, g := range b.all {
 			if m := conclabTestName.FindStringSubmatch(g); m != nil {
 				test = m[1]
 				break
 			}
 		}
-		fmt.Fprintf(os.Stdout, "\n%s in %s: these goroutines of its synctest bubble kept running for %s while the others waited, so the bubble never settled\n%s\n%s\n",
-			{{printf "%q" .SpinProof}}, test, {{printf "%q" .SpinText}}, strings.Join(b.running, "\n\n"), {{printf "%q" .ProofEnd}})
+		if last.spins {
+			fmt.Fprintf(os.Stdout, "\n%s in %s: these goroutines of its synctest bubble kept running for %s while the others waited, so the bubble never settled\n%s\n%s\n",
+				{{printf "%q" .SpinProof}}, test, {{printf "%q" .SpinText}}, strings.Join(b.running, "\n\n"), {{printf "%q" .ProofEnd}})
+		} else {
+			fmt.Fprintf(os.Stdout, "\n%s in %s: the goroutines of its synctest bubble waited for the same things for %s, and some for what nothing will ever give them\n%s\n%s\n",
+				{{printf "%q" .StallProof}}, test, {{printf "%q" .SpinText}}, strings.Join(b.all, "\n\n"), {{printf "%q" .ProofEnd}})
+		}
 		os.Exit(3)
 	}
 }
@@ -278,9 +293,7 @@ func conclabWatchdog() {
 	busy := w.samples[0].Value.Kind() == metrics.KindUint64 && w.samples[1].Value.Kind() == metrics.KindUint64 &&
 		w.samples[0].Value.Uint64()+w.samples[1].Value.Uint64() > 1
 {{- if .Spin}}
-	if !busy {
-		clear(w.bubbles)
-	} else if time.Since(w.spinLook) >= {{.SpinLook}} {
+	if time.Since(w.spinLook) >= {{.SpinLook}} {
 		w.spinLook = time.Now()
 		conclabSpinCheck()
 	}
@@ -518,7 +531,7 @@ func census(tests map[string][]byte, cfg censusConfig) ([]byte, error) {
 		"Tick": ms(tick), "IdleTicks": int(cfg.Watchdog / tick), "Every": "time.Second", "DumpOnly": cfg.DumpOnly,
 		"MaxGoroutines": cfg.MaxGoroutines, "MaxMemory": cfg.MaxMemory, "Limited": watchdogLimit,
 		"FailOnLeak": cfg.FailOnLeak,
-		"Spin": cfg.Spin > 0, "SpinLimit": ms(cfg.Spin), "SpinText": cfg.Spin.String(), "SpinProof": watchdogSpin,
+		"Spin": cfg.Spin > 0, "SpinLimit": ms(cfg.Spin), "SpinText": cfg.Spin.String(), "SpinProof": watchdogSpin, "StallProof": watchdogStall,
 		"SpinLook": ms(max(cfg.Spin/10, tick)),
 	})
 	if err != nil {
@@ -542,6 +555,9 @@ const (
 	// LivelockMarker starts the watchdog's proof that a synctest bubble
 	// spins (the binary then exits at once).
 	LivelockMarker = watchdogSpin
+	// BubbleDeadlockMarker starts the watchdog's proof that a synctest
+	// bubble is stuck on a lock (the binary then exits at once).
+	BubbleDeadlockMarker = watchdogStall
 )
 
 // WatchdogTest returns the name and source of the test file the grader

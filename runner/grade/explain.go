@@ -106,6 +106,10 @@ func (er *ExerciseResult) explainFindings(out string, src sources) ([]string, []
 		if l, lc := explainGoroutines(traceback.ParseDump(section(out, watchdogSpin, watchdogEnd)), src, false); len(l) > 0 {
 			add(FindingTimeout, append([]string{"livelock, proven by conclab's watchdog: these goroutines kept running, without ever waiting, while the test waited for them:"}, indent(l)...), lc)
 		}
+	case strings.Contains(out, watchdogStall):
+		if l, lc := explainGoroutines(traceback.ParseDump(section(out, watchdogStall, watchdogEnd)), src, false); len(l) > 0 {
+			add(FindingDeadlock, append([]string{"deadlock, proven by conclab's watchdog: the test's synctest bubble made no progress, these goroutines waiting:"}, indent(l)...), lc)
+		}
 	case strings.Contains(out, watchdogProof):
 		stuck, earlier := splitProof(traceback.ParseDump(section(out, watchdogProof, watchdogEnd)))
 		if l, lc := explainGoroutines(stuck, src, false); len(l) > 0 {

@@ -215,7 +215,6 @@ func TestGradeLivelock(t *testing.T) {
 	assert.Equal(t, grade.Timeout, er.Verdict, "%s\n%s", er.Message, er.Output)
 	assert.Contains(t, er.Message, "livelock, proven")
 	text := strings.Join(er.Explanation, "\n")
-	t.Logf("%s\n%s", er.Message, text)
 	assert.Contains(t, text, "kept running, without ever waiting", "the proof is explained:\n%s", text)
 	assert.Contains(t, text, "merge.go:", "at the learner's lines:\n%s", text)
 	for _, tr := range er.Tests {
@@ -223,6 +222,37 @@ func TestGradeLivelock(t *testing.T) {
 			assert.Less(t, tr.Duration, 10.0, "%s: proven within the 3 s spin limit and a look or two", tr.Name)
 		}
 	}
+}
+
+// TestGradeBubbleDeadlock grades exercise 7 with a queue whose Close
+// returns holding its lock: a Put it wakes then waits on that Mutex in a
+// synctest bubble, which the bubble does not count as durably blocked,
+// so synctest.Wait never returns and the leak profile proves nothing
+// while the test waits in it. The watchdog sees the bubble make no
+// progress and proves the deadlock at the Lock line.
+func TestGradeBubbleDeadlock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an exercise")
+	}
+	root, err := grade.FindRoot(".")
+	require.NoError(t, err)
+	queue := find(t, "queue")
+	ref, err := os.ReadFile(filepath.Join(solutionsDir, queue.Dir(), "queue.go"))
+	require.NoError(t, err)
+	const closeLocks = "func (q *Queue[T]) Close() {\n\tq.mu.Lock()\n\tdefer q.mu.Unlock()\n"
+	require.Equal(t, 1, strings.Count(string(ref), closeLocks), "the reference's Close starts so")
+	keepsLock := strings.Replace(string(ref), closeLocks, "func (q *Queue[T]) Close() {\n\tq.mu.Lock()\n\n", 1)
+	sub := t.TempDir()
+	submit(t, sub, queue, map[string]string{"queue.go": keepsLock})
+
+	res, err := grade.Grade(context.Background(), grade.Options{Root: root, Submission: sub, Exercises: []exercises.Exercise{queue}})
+	require.NoError(t, err)
+	er := res.Exercises[0]
+	assert.Equal(t, grade.Deadlock, er.Verdict, "%s\n%s", er.Message, er.Output)
+	text := strings.Join(er.Explanation, "\n")
+	assert.Contains(t, text, "synctest bubble made no progress", "the proof is explained:\n%s", text)
+	assert.Contains(t, text, "blocked in Mutex.Lock at queue.go:", "at the learner's Lock line:\n%s", text)
+	assert.Less(t, er.Duration, 15.0, "proven within the 3 s limit, not at the exercise's 30 s")
 }
 
 // solutionsDir is the repository's reference solutions (conclab's main

@@ -55,6 +55,7 @@ var markers = []struct {
 	{"WARNING: DATA RACE", Race, "data race: two goroutines touched the same memory without synchronisation"},
 	{watchdogLimit, ResourceLimit, "stopped: past a resource limit"},
 	{watchdogSpin, Timeout, "livelock, proven: goroutines of the test kept running while the others waited, so it could never finish (a loop that polls instead of blocking)"},
+	{watchdogStall, Deadlock, "deadlock, proven: goroutines of the test's synctest bubble wait for a lock that nothing will release, so it could never finish"},
 	{watchdogProof, Deadlock, "deadlock, proven: nothing running can ever wake the goroutines this test waits for (the runtime's goroutine leak profile)"},
 	{"race detected during execution of test", Race, "data race detected during the test"},
 	{"fatal error: concurrent map", Race, "concurrent map access: the runtime stopped the program"},
@@ -337,30 +338,27 @@ func goroutines(n int) string {
 // provenStuck names the test(s) the watchdog proved stuck in p's run, ""
 // if none.
 func provenStuck(p *Package) string {
-	texts := []string{p.Output.Kept()}
-	for _, name := range p.TestOrder {
-		texts = append(texts, p.Tests[name].Output.Kept())
+	if stuck := provenBy(p, watchdogProof); stuck != "" {
+		return stuck
 	}
-	for _, text := range texts {
-		if _, rest, ok := strings.Cut(text, watchdogProof+" in "); ok {
-			stuck, _, _ := strings.Cut(rest, ":")
-			return stuck
-		}
-	}
-	return ""
+	return provenBy(p, watchdogStall)
 }
 
 // provenSpinning names the test the watchdog proved livelocked in p's
 // run, "" if none.
-func provenSpinning(p *Package) string {
+func provenSpinning(p *Package) string { return provenBy(p, watchdogSpin) }
+
+// provenBy names the test of the watchdog's proof in p's run that starts
+// with marker, "" if there is none.
+func provenBy(p *Package, marker string) string {
 	texts := []string{p.Output.Kept()}
 	for _, name := range p.TestOrder {
 		texts = append(texts, p.Tests[name].Output.Kept())
 	}
 	for _, text := range texts {
-		if _, rest, ok := strings.Cut(text, watchdogSpin+" in "); ok {
-			spun, _, _ := strings.Cut(rest, ":")
-			return spun
+		if _, rest, ok := strings.Cut(text, marker+" in "); ok {
+			test, _, _ := strings.Cut(rest, ":")
+			return test
 		}
 	}
 	return ""
@@ -369,8 +367,11 @@ func provenSpinning(p *Package) string {
 // methodOf says how blocked goroutines were found in p's run: the
 // watchdog's proof or the census's own line.
 func methodOf(p *Package, census string) string {
-	if provenStuck(p) != "" {
+	if provenBy(p, watchdogProof) != "" {
 		return MethodLeakProfile
+	}
+	if provenBy(p, watchdogStall) != "" || provenSpinning(p) != "" {
+		return MethodDump // the watchdog's look at the bubbles
 	}
 	if _, rest, ok := strings.Cut(census, censusMethod+" "); ok {
 		m, _, _ := strings.Cut(rest, "\n")
