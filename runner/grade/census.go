@@ -530,9 +530,8 @@ func census(tests map[string][]byte, cfg censusConfig) ([]byte, error) {
 		"Limit": limit, "LimitText": cfg.Limit.String(),
 		"Tick": ms(tick), "IdleTicks": int(cfg.Watchdog / tick), "Every": "time.Second", "DumpOnly": cfg.DumpOnly,
 		"MaxGoroutines": cfg.MaxGoroutines, "MaxMemory": cfg.MaxMemory, "Limited": watchdogLimit,
-		"FailOnLeak": cfg.FailOnLeak,
-		"Spin": cfg.Spin > 0, "SpinLimit": ms(cfg.Spin), "SpinText": cfg.Spin.String(), "SpinProof": watchdogSpin, "StallProof": watchdogStall,
-		"SpinLook": ms(max(cfg.Spin/10, tick)),
+		"FailOnLeak": cfg.FailOnLeak, "Spin": cfg.Spin > 0, "SpinLimit": ms(cfg.Spin), "SpinText": cfg.Spin.String(),
+		"SpinProof": watchdogSpin, "StallProof": watchdogStall, "SpinLook": ms(max(cfg.Spin/10, tick)),
 	})
 	if err != nil {
 		return nil, err
