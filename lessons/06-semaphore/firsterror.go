@@ -67,6 +67,7 @@ func firstError(ctx context.Context, s *lesson.Stage) error {
 				fail(err) // cancel before the slot is given back
 			}
 			returned[i] = err
+			lane.Done()
 			<-sem
 		}()
 	}

@@ -39,9 +39,13 @@ func orderedResults(ctx context.Context, s *lesson.Stage) error {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }() // give the slot back
+			defer lane.Done()
 			lane.Acquired(semName)
 			inside.enter(1)
-			defer func() { inside.leave(1); lane.Released(semName) }()
+			defer func() {
+				inside.leave(1)
+				lane.Released(semName)
+			}()
 
 			if errs[i] = s.Sleep(ctx, orderedWork[i]*time.Millisecond); errs[i] != nil {
 				return

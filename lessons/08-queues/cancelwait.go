@@ -91,21 +91,22 @@ func (b *condBox) get(ctx context.Context) (string, error) {
 
 func cancelWait(ctx context.Context, s *lesson.Stage) error {
 	wait := s.Scale(giveUp)
-	producer, consumer := s.Lane("producer"), s.Lane("consumer")
 
-	s.Heading("A put into a full channel, with a %v timeout", wait)
+	s.Heading("A put into a full channel; it gives up after %v", wait)
 	queue := make(chan string, 1)
 	queue <- "first"
 	pctx, cancel := context.WithTimeout(ctx, wait)
+	lane := s.Lane("put")
 	begin := time.Now()
-	producer.Waiting("queue")
+	lane.Waiting("queue")
 	err := put(pctx, queue, "second")
 	took := time.Since(begin)
 	cancel()
-	producer.Printf("put returned after %v: %v", took.Round(time.Millisecond), err)
+	lane.Printf("put returned after %v: %v", took.Round(time.Millisecond), err)
+	lane.Done()
 	s.FindingDuration("put-returned-after", took)
 	s.Finding("put-deadline", boolFinding(errors.Is(err, context.DeadlineExceeded)), "(1 = DeadlineExceeded)")
-	s.Finding("queue-len", float64(len(queue)), "items (the timed-out put added none)")
+	s.Finding("queue-len", float64(len(queue)), "item, the first (the timed-out put added none)")
 	<-queue
 
 	s.Heading("A get on the empty channel; someone cancels it after %v", wait)
@@ -114,9 +115,11 @@ func cancelWait(ctx context.Context, s *lesson.Stage) error {
 		s.Sleep(ctx, giveUp) // the caller gives up; ctx ends this sleep early too
 		cancel()
 	}()
-	consumer.Waiting("queue")
+	lane = s.Lane("get")
+	lane.Waiting("queue")
 	_, err = get(gctx, queue)
-	consumer.Printf("get returned: %v", err)
+	lane.Printf("get returned: %v", err)
+	lane.Done()
 	s.Finding("get-cancelled", boolFinding(errors.Is(err, context.Canceled)), "(1 = Canceled)")
 	if err := ctx.Err(); err != nil {
 		return err
@@ -125,20 +128,25 @@ func cancelWait(ctx context.Context, s *lesson.Stage) error {
 	if err := s.Pause(ctx, "and a queue on sync.Cond: can its Get be cancelled?"); err != nil {
 		return err
 	}
-	s.Heading("cond.Wait with a %v timeout that it cannot see", wait)
+	s.Heading("cond.Wait, and a deadline %v away that it cannot see", wait)
 	box := newCondBox()
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
+	lane = s.Lane("cond get")
 	returned := make(chan string, 1)
 	go func() {
-		returned <- box.getIgnoringCtx(wctx)
+		lane.Waiting("box")
+		v := box.getIgnoringCtx(wctx)
+		lane.Received("box")
+		lane.Done()
+		returned <- v
 	}()
 	still := 0.0
 	select {
 	case <-returned:
 	case <-time.After(2 * wait):
 		still = 1
-		consumer.Printf("still in cond.Wait %v later, its ctx long done", 2*wait)
+		lane.Printf("still in cond.Wait %v later, its ctx long done", 2*wait)
 	}
 	s.Finding("cond-wait-ignored-ctx", still, "(1 = still waiting at twice the timeout)")
 	box.put("rescue") // the only way out: give it what it waits for
@@ -147,11 +155,13 @@ func cancelWait(ctx context.Context, s *lesson.Stage) error {
 	s.Heading("The escape: context.AfterFunc Broadcasts when ctx is done")
 	wctx, cancel = context.WithTimeout(ctx, wait)
 	defer cancel()
+	lane = s.Lane("AfterFunc get")
 	begin = time.Now()
-	consumer.Waiting("box")
+	lane.Waiting("box")
 	_, err = box.get(wctx)
 	took = time.Since(begin)
-	consumer.Printf("get returned after %v: %v", took.Round(time.Millisecond), err)
+	lane.Printf("get returned after %v: %v", took.Round(time.Millisecond), err)
+	lane.Done()
 	s.FindingDuration("cond-get-returned-after", took)
 	s.Finding("cond-get-deadline", boolFinding(errors.Is(err, context.DeadlineExceeded)), "(1 = DeadlineExceeded)")
 	s.Say("A channel wait ends on ctx when ctx.Done() sits beside it in a select. Cond")
