@@ -84,7 +84,38 @@ func TestErrgroupLimitAndFirstErrorCancels(t *testing.T) {
 	assert.True(t, strings.Contains(r.Output, "warp drive is broken"), "the first error is reported")
 }
 
+func TestOrderedResultsComeBackInInputOrder(t *testing.T) {
+	// Speed 1: cat finishes at 100 ms, ant at 350 ms; the jobs finish out
+	// of input order by a margin no scheduler delay closes.
+	r := lessontest.Run(t, semaphore.Lesson, "ordered-results", lessontest.Speed(1))
+	assert.Positive(t, r.Finding(t, "out-of-place"), "the jobs should finish out of input order, or the demo shows nothing")
+	assert.Equal(t, 1.0, r.Finding(t, "results-in-order"), "each job writes its own index: the results must be in input order")
+	assert.LessOrEqual(t, r.Finding(t, "peak"), 3.0, "more than 3 jobs ran at once")
+	assert.Contains(t, r.Output, "[ANT BEE CAT DOG EEL FOX]")
+
+	peak, acquired := activeFromTimeline(r.Stage.Events(), "sem")
+	assert.Equal(t, 6, acquired, "every job ran once")
+	assert.LessOrEqual(t, peak, 3, "the timeline shows more than 3 jobs holding the semaphore")
+}
+
+func TestFirstErrorCancelsTheRestAndIsKept(t *testing.T) {
+	// Speed 1: jobs 1-3 end at 400 ms, jobs 4-6 start then, job 5 fails
+	// at 500 ms while 4 and 6 have 300 ms to go.
+	r := lessontest.Run(t, semaphore.Lesson, "first-error", lessontest.Speed(1))
+	assert.Equal(t, 1.0, r.Finding(t, "first-error-kept"), "the error kept must be job 5's, not the context.Canceled of the jobs cut short")
+	assert.Equal(t, 6.0, r.Finding(t, "called"), "jobs 1 to 6 are called, and none after job 5 failed")
+	assert.Equal(t, 6.0, r.Finding(t, "never-called"))
+	assert.Equal(t, 3.0, r.Finding(t, "completed"), "jobs 1 to 3 finish before anything fails")
+	assert.Equal(t, 2.0, r.Finding(t, "cancelled"), "jobs 4 and 6 honour the cancelled context and stop early")
+	assert.Less(t, r.Finding(t, "elapsed"), r.Finding(t, "all-jobs")/2, "the cancelled jobs ran to the end")
+	assert.Contains(t, r.Output, "first error: job 5: the printer is on fire")
+
+	peak, acquired := activeFromTimeline(r.Stage.Events(), "sem")
+	assert.Equal(t, 6, acquired, "only the 6 called jobs took a slot")
+	assert.LessOrEqual(t, peak, 3)
+}
+
 func TestLessonShape(t *testing.T) {
-	require.Len(t, semaphore.Lesson.Demos, 3)
+	require.Len(t, semaphore.Lesson.Demos, 5)
 	assert.Contains(t, semaphore.Lesson.Text, "Coming from Python")
 }

@@ -87,3 +87,33 @@ func TestPollingEmptyLosesItemsAndRangeDoesNot(t *testing.T) {
 	assert.Equal(t, 10.0, r.Finding(t, "consumed-range"))
 	assert.Equal(t, 0.0, r.Finding(t, "lost-range"))
 }
+
+func TestCloseDrainsThenSaysClosed(t *testing.T) {
+	r := lessontest.Run(t, queues.Lesson, "close-and-drain")
+	assert.Equal(t, 3.0, r.Finding(t, "channel-drained"), "the 3 items inside a closed channel still come out")
+	assert.Equal(t, 2.0, r.Finding(t, "channel-closed-reports"), "once drained, every get says closed")
+	assert.Regexp(t, `get: "a"\nget: "b"\nget: "c"\nget: closed\nget: closed\n`, r.Output, "in order, then closed")
+	assert.Equal(t, 1.0, r.Finding(t, "channel-put-panicked"), "a send on a closed channel panics")
+
+	assert.Equal(t, 1.0, r.Finding(t, "put-after-close-failed"), "Put after Close must fail with the mailbox's error")
+	assert.Equal(t, 6.0, r.Finding(t, "mailbox-drained"), "every letter put before Close comes out")
+	assert.Equal(t, 0.0, r.Finding(t, "mailbox-twice"), "a letter came out twice")
+	assert.Equal(t, 3.0, r.Finding(t, "mailbox-closed-reports"), "each consumer ends on closed")
+}
+
+func TestBlockedCallsGiveUpWhenCtxIsDone(t *testing.T) {
+	// Speed 2: a 100 ms timeout. A timer never fires early, so the lower
+	// bounds are exact; nothing but ctx can end these waits, so the cond
+	// waiter that cannot see ctx is still waiting at twice the timeout.
+	r := lessontest.Run(t, queues.Lesson, "cancel-wait", lessontest.Speed(2))
+	assert.Equal(t, 1.0, r.Finding(t, "put-deadline"), "the put on a full channel returns the deadline's error")
+	assert.GreaterOrEqual(t, r.Finding(t, "put-returned-after"), 100.0, "the put gave up before its deadline")
+	assert.Less(t, r.Finding(t, "put-returned-after"), 5000.0, "the put did not give up when its deadline passed")
+	assert.Equal(t, 1.0, r.Finding(t, "queue-len"), "a put that timed out must not add its item")
+	assert.Equal(t, 1.0, r.Finding(t, "get-cancelled"), "the get on an empty channel returns context.Canceled")
+
+	assert.Equal(t, 1.0, r.Finding(t, "cond-wait-ignored-ctx"), "cond.Wait cannot see ctx: it must still be waiting")
+	assert.Equal(t, 1.0, r.Finding(t, "cond-get-deadline"), "with AfterFunc the cond get returns the deadline's error")
+	assert.GreaterOrEqual(t, r.Finding(t, "cond-get-returned-after"), 100.0)
+	assert.Less(t, r.Finding(t, "cond-get-returned-after"), 5000.0, "AfterFunc's Broadcast did not wake the waiter")
+}
