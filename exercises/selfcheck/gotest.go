@@ -74,6 +74,7 @@ const (
 	vLeak     verdict = "leak"
 	vPanic    verdict = "panic"
 	vBuild    verdict = "build error"
+	vVet      verdict = "vet" // go vet found a mistake: the grader runs no test
 	vNoTests  verdict = "no tests ran"
 	vCut      verdict = "cut off" // the run ended before the package did
 )
@@ -125,6 +126,54 @@ func (p *pkgRun) Verdict() verdict {
 		return vNoTests
 	}
 	return vPass
+}
+
+// goVet runs go vet over pkg with the files of overlay swapped in, and
+// reports whether one of vet's checks rejected it, with vet's output. A
+// package that does not type-check is not rejected: that is for the
+// build to report.
+func goVet(ctx context.Context, root string, overlay map[string]string, pkg string) (out string, rejected bool, err error) {
+	f, err := os.CreateTemp("", "selfcheck-vet-*.json")
+	if err != nil {
+		return "", false, err
+	}
+	defer os.Remove(f.Name())
+	if err := json.NewEncoder(f).Encode(map[string]any{"Replace": overlay}); err != nil {
+		return "", false, errors.Join(err, f.Close())
+	}
+	if err := f.Close(); err != nil {
+		return "", false, err
+	}
+	// With -json, vet's findings come on standard output and it exits 0;
+	// a package that does not type-check makes it exit 1.
+	cmd := exec.CommandContext(ctx, "go", "vet", "-json", "-overlay", f.Name(), pkg)
+	cmd.Dir = root
+	procgroup.Isolate(cmd)
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	b, err := cmd.Output()
+	if ctx.Err() != nil {
+		return "", false, context.Cause(ctx)
+	}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return stderr.String(), false, nil // not a finding: the build says what
+	case err != nil:
+		return "", false, err
+	}
+	var findings map[string]map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() { // one object per package vetted, "{}" when clean
+		if err := dec.Decode(&findings); err != nil {
+			return "", false, fmt.Errorf("go vet -json: %w", err)
+		}
+		if len(findings[pkg]) > 0 {
+			return string(b), true, nil
+		}
+	}
+	return string(b), false, nil
 }
 
 // goTestEnv runs go test -json over pkgs with the files of overlay (stub

@@ -234,9 +234,15 @@ func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) erro
 		}
 	}
 	log("mutants: %d (%s), each tested with -race -count=%d; time limit per run: %s", total, what, c.mutantRuns, strings.Join(limits, ", "))
+	if err := c.vetMutants(ctx, log); err != nil {
+		return err
+	}
 	var jobs []job
 	for _, x := range c.exs {
 		for _, m := range x.mutants {
+			if m.fate != "" {
+				continue // vet rejected it: the grader would not run its tests
+			}
 			m.limit = c.runLimit(x)
 			jobs = append(jobs, job{x, m, c.mutantRuns})
 		}
@@ -255,6 +261,56 @@ func (c *checker) runMutants(ctx context.Context, log func(string, ...any)) erro
 		}
 	}
 	log("mutants: done in %v", time.Since(t0).Round(time.Second))
+	return nil
+}
+
+// vetMutants vets every mutant as the grader vets a submission (its go
+// test runs every vet check first, and a finding fails the exercise
+// before any test runs): a wg.Add moved into the goroutine it counts is
+// vet's waitgroup finding, a dropped cancel its lostcancel, a copied
+// lock its copylocks. A mutant vet rejects is killed, by vet, in every
+// run; one that does not compile is left to the tests' build to call
+// stillborn.
+func (c *checker) vetMutants(ctx context.Context, log func(string, ...any)) error {
+	t0 := time.Now()
+	var mu sync.Mutex // guards the mutants' fates
+	var g errgroup.Group
+	g.SetLimit(c.parallel)
+	vetted := 0
+	for _, x := range c.exs {
+		if len(x.mutants) == 0 {
+			continue
+		}
+		// A finding in the reference would reject all its mutants.
+		if out, rejected, err := goVet(ctx, c.root, x.solution, x.pkg); err != nil || rejected {
+			return fmt.Errorf("%s: go vet of the reference solution: %v\n%s", x.ID(), err, out)
+		}
+		for _, m := range x.mutants {
+			g.Go(func() error {
+				overlay := map[string]string{}
+				for stub, sol := range x.solution {
+					overlay[stub] = sol
+				}
+				overlay[m.stub] = m.path
+				out, rejected, err := goVet(ctx, c.root, overlay, x.pkg)
+				if err != nil {
+					return fmt.Errorf("%s: vet: %w", m.key, err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				vetted++
+				if rejected {
+					m.fate, m.verdict, m.output = fKilled, vVet, out
+					m.runs, m.kills = c.mutantRuns, c.mutantRuns
+				}
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	log("mutants: %d vetted in %v", vetted, time.Since(t0).Round(time.Second))
 	return nil
 }
 
@@ -544,7 +600,7 @@ func (x *exercise) mutantSummary() string {
 		}
 	}
 	var by []string
-	for _, v := range append(slices.Clone(wantable), vNoTests, vCut) {
+	for _, v := range append(slices.Clone(wantable), vVet, vNoTests, vCut) {
 		if verdicts[v] > 0 {
 			by = append(by, fmt.Sprintf("%s %d", v, verdicts[v]))
 		}
