@@ -5,12 +5,10 @@
 // are the contract.
 package chat
 
-import (
-	"errors"
-	"net"
-)
+import "net"
 
-// Server is a chat hub listening on a TCP address. Create it with Listen.
+// Server is a chat hub. Create it with Listen (on a TCP address) or Serve
+// (on any listener).
 type Server struct {
 	ln net.Listener
 	// TODO: the members by name (with a lock), every open connection, and
@@ -20,9 +18,19 @@ type Server struct {
 // Listen starts a chat server on addr (use "127.0.0.1:0" for a free port)
 // and serves clients in the background until Shutdown.
 func Listen(addr string) (*Server, error) {
-	// TODO: listen, then accept clients in a goroutine, one goroutine (or
-	// two) per client.
-	return nil, errors.New("TODO: Listen is not written yet")
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return Serve(ln), nil
+}
+
+// Serve serves clients that connect through ln in the background until
+// Shutdown, which closes ln.
+func Serve(ln net.Listener) *Server {
+	// TODO: accept clients in a goroutine, one goroutine (or two) per
+	// client.
+	return nil
 }
 
 // Addr returns the address the server listens on, e.g. "127.0.0.1:40123".

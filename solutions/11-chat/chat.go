@@ -22,7 +22,8 @@ const (
 	writeTimeout = 2 * time.Second
 )
 
-// Server is a chat hub listening on a TCP address. Create it with Listen.
+// Server is a chat hub. Create it with Listen (on a TCP address) or Serve
+// (on any listener).
 type Server struct {
 	ln net.Listener
 	wg sync.WaitGroup // every goroutine the server started
@@ -48,10 +49,16 @@ func Listen(addr string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Serve(ln), nil
+}
+
+// Serve serves clients that connect through ln in the background until
+// Shutdown, which closes ln.
+func Serve(ln net.Listener) *Server {
 	s := &Server{ln: ln, conns: make(map[net.Conn]*member), members: make(map[string]*member)}
 	s.wg.Add(1)
 	go s.accept()
-	return s, nil
+	return s
 }
 
 // Addr returns the address the server listens on, e.g. "127.0.0.1:40123".
@@ -72,15 +79,13 @@ func (s *Server) accept() {
 			return
 		}
 		s.conns[conn] = nil
-		s.wg.Add(1)
-		go s.serve(conn)
+		s.wg.Go(func() { s.serve(conn) })
 		s.mu.Unlock()
 	}
 }
 
 // serve reads one client's lines until it quits or its connection fails.
 func (s *Server) serve(conn net.Conn) {
-	defer s.wg.Done()
 	var me *member
 	defer func() {
 		if me != nil {
@@ -139,15 +144,13 @@ func (s *Server) join(conn net.Conn, name string) (*member, string) {
 	s.broadcastLocked(nil, "* "+name+" joined")
 	s.members[name] = m
 	s.conns[conn] = m
-	s.wg.Add(1)
-	go s.write(m)
+	s.wg.Go(func() { s.write(m) })
 	return m, ""
 }
 
 // write sends m's outbox to its connection, and closes the connection
 // when the outbox is closed.
 func (s *Server) write(m *member) {
-	defer s.wg.Done()
 	defer m.conn.Close()
 	w := bufio.NewWriterSize(m.conn, 64<<10)
 	for line := range m.out {
@@ -188,8 +191,13 @@ func (s *Server) removeLocked(m *member, last string) {
 }
 
 // sendLocked queues line for m without ever waiting: a member whose outbox
-// is full is too slow to keep, so it is disconnected.
+// is full is too slow to keep, so it is disconnected. A member that has
+// left (dropped, or removed by Shutdown) gets nothing: its outbox is
+// closed, and a send would panic.
 func (s *Server) sendLocked(m *member, line string) {
+	if s.members[m.name] != m {
+		return
+	}
 	select {
 	case m.out <- line:
 	default:
@@ -198,8 +206,13 @@ func (s *Server) sendLocked(m *member, line string) {
 	}
 }
 
-// broadcastLocked queues line for every member but from.
+// broadcastLocked queues line for every member but from. A member that
+// has left says nothing more: its reader may still hold lines it read
+// before it was dropped.
 func (s *Server) broadcastLocked(from *member, line string) {
+	if from != nil && s.members[from.name] != from {
+		return
+	}
 	for _, m := range s.members {
 		if m != from {
 			s.sendLocked(m, line)

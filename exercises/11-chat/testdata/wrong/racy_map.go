@@ -48,10 +48,14 @@ func Listen(addr string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Serve(ln), nil
+}
+
+func Serve(ln net.Listener) *Server {
 	s := &Server{ln: ln, conns: make(map[net.Conn]*member), members: make(map[string]*member)}
 	s.wg.Add(1)
 	go s.accept()
-	return s, nil
+	return s
 }
 
 // Addr returns the address the server listens on, e.g. "127.0.0.1:40123".
@@ -112,7 +116,9 @@ func (s *Server) serve(conn net.Conn) {
 			return
 		default:
 			s.mu.Lock()
-			s.sendLocked(me, "ERR unknown command")
+			if s.members[me.name] == me { // not removed meanwhile: its outbox is open
+				s.sendLocked(me, "ERR unknown command")
+			}
 			s.mu.Unlock()
 		}
 	}

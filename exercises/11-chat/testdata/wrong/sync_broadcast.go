@@ -24,10 +24,14 @@ func Listen(addr string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Serve(ln), nil
+}
+
+func Serve(ln net.Listener) *Server {
 	s := &Server{ln: ln, conns: make(map[net.Conn]bool), members: make(map[string]net.Conn)}
 	s.wg.Add(1)
 	go s.accept()
-	return s, nil
+	return s
 }
 
 func (s *Server) Addr() string { return s.ln.Addr().String() }
