@@ -33,6 +33,7 @@ type event struct {
 	ImportPath  string // build-output and build-fail events
 	FailedBuild string // set on a package's fail when its build failed
 	Elapsed     float64
+	Time        time.Time
 }
 
 // pkgRun is what one package did in one go test invocation.
@@ -48,8 +49,15 @@ type pkgRun struct {
 	// it ended was running when the test binary died.
 	Starts  map[string]int
 	Results map[string][]string
-	Output  strings.Builder
-	markers map[verdict]bool // markers seen, even past maxOutput
+	// SlowestTest took SlowestTime, the longest any top-level test ran;
+	// a test still running when the binary died counts until its last
+	// event. started is when each test running now started.
+	SlowestTest string
+	SlowestTime time.Duration
+	started     map[string]time.Time
+	last        time.Time
+	Output      strings.Builder
+	markers     map[verdict]bool // markers seen, even past maxOutput
 }
 
 func (p *pkgRun) add(out string) {
@@ -241,7 +249,15 @@ func goTestEnv(ctx context.Context, env []string, root string, overlay map[strin
 }
 
 func newPkgRun() *pkgRun {
-	return &pkgRun{Passes: map[string]int{}, Fails: map[string]int{}, Starts: map[string]int{}, Results: map[string][]string{}, markers: map[verdict]bool{}}
+	return &pkgRun{Passes: map[string]int{}, Fails: map[string]int{}, Starts: map[string]int{}, Results: map[string][]string{},
+		markers: map[verdict]bool{}, started: map[string]time.Time{}}
+}
+
+// ran notes that test ran for d.
+func (p *pkgRun) ran(test string, d time.Duration) {
+	if d > p.SlowestTime {
+		p.SlowestTest, p.SlowestTime = test, d
+	}
 }
 
 // readRuns reads a go test -json stream into what each package did.
@@ -270,7 +286,9 @@ func readRuns(r io.Reader) map[string]*pkgRun {
 			get(e.ImportPath).BuildFailed = true
 		case e.Package == "":
 		case e.Action == "output":
-			get(e.Package).add(e.Output)
+			r := get(e.Package)
+			r.add(e.Output)
+			r.last = e.Time
 		case e.Test == "" && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 			r := get(e.Package)
 			r.Action = e.Action
@@ -278,10 +296,19 @@ func readRuns(r io.Reader) map[string]*pkgRun {
 			if e.FailedBuild != "" {
 				r.BuildFailed = true
 			}
+			for test, t0 := range r.started { // cut off when the binary died
+				r.ran(test, r.last.Sub(t0))
+			}
+			clear(r.started)
 		case e.Test != "" && !strings.Contains(e.Test, "/") && e.Action == "run":
-			get(e.Package).Starts[e.Test]++
+			r := get(e.Package)
+			r.Starts[e.Test]++
+			r.started[e.Test], r.last = e.Time, e.Time
 		case e.Test != "" && !strings.Contains(e.Test, "/") && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 			r := get(e.Package)
+			delete(r.started, e.Test)
+			r.ran(e.Test, time.Duration(e.Elapsed*float64(time.Second)))
+			r.last = e.Time
 			r.Results[e.Test] = append(r.Results[e.Test], e.Action)
 			switch e.Action {
 			case "pass":

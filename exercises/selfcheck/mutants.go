@@ -86,6 +86,9 @@ type mutant struct {
 	time    time.Duration // its test binaries ran this long
 	limit   time.Duration // one run's time limit
 	slowest time.Duration // its slowest run (a go test's binary time over its runs)
+	// slowTest is the test that ran longest against it, for slowTime.
+	slowTest string
+	slowTime time.Duration
 }
 
 // loadEquivalents reads equivalent.txt: one mutant per line,
@@ -449,6 +452,9 @@ func (m *mutant) record(r *pkgRun, n, want int) {
 		m.verdict, m.output = r.Verdict(), r.Output.String()
 	}
 	m.time += r.Elapsed
+	if r.SlowestTime > m.slowTime {
+		m.slowTest, m.slowTime = r.SlowestTest, r.SlowestTime
+	}
 	if watched > 0 {
 		m.slowest = max(m.slowest, r.Elapsed/time.Duration(watched))
 	}
@@ -615,17 +621,21 @@ func (x *exercise) mutantSummary() string {
 	if n := x.count(fStillborn); n > 0 {
 		s += fmt.Sprintf(", %d stillborn", n)
 	}
-	var slowest *mutant
+	var slowest, slowTest *mutant
 	for _, m := range x.mutants {
 		if slowest == nil || m.slowest > slowest.slowest {
 			slowest = m
+		}
+		if slowTest == nil || m.slowTime > slowTest.slowTime {
+			slowTest = m
 		}
 	}
 	if slowest == nil {
 		return s
 	}
-	_, name, _ := strings.Cut(slowest.key, " ")
-	return s + fmt.Sprintf(", slowest run %.1fs (%s)", slowest.slowest.Seconds(), name)
+	name := func(m *mutant) string { _, n, _ := strings.Cut(m.key, " "); return n }
+	return s + fmt.Sprintf(", slowest run %.1fs (%s), slowest test %.1fs (%s, %s)", slowest.slowest.Seconds(), name(slowest),
+		slowTest.slowTime.Seconds(), slowTest.slowTest, name(slowTest))
 }
 
 // what is m's description without its "file.go:LINE: ", which m.key has.
