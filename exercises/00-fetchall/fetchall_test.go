@@ -79,24 +79,32 @@ func (s *site) slowest(urls []string) time.Duration {
 	return d
 }
 
-// checkReturnedAfterAll fails the test, and returns false, unless every
-// one of the n calls of fetch had returned when FetchAll did. It is
-// checked before the results are read: a FetchAll that returns too early
-// leaves goroutines still writing them. When it fails, it first sleeps
-// settle of fake time, longer than any fetch of the test takes, and
-// waits until every goroutine left is blocked or gone: a bubble whose
-// test returns while goroutines still sleep ends in a panic that would
-// hide this message.
-func checkReturnedAfterAll(t *testing.T, returned int64, n int, settle time.Duration) bool {
+// checkReturnedAfterAll fails the test, and returns false, unless each
+// of the n calls of fetch had returned when FetchAll did (returned
+// counts the calls that have returned). It is checked before the results
+// are read: a FetchAll that returns too early leaves goroutines still
+// writing them. When it fails, it first sleeps settle of fake time,
+// longer than any fetch of the test takes, and waits until every
+// goroutine left is blocked or gone: a bubble whose test returns while
+// goroutines still sleep ends in a panic that would hide this message.
+// By then the count tells a FetchAll that returned early from one that
+// called fetch too often or too rarely.
+func checkReturnedAfterAll(t *testing.T, returned *atomic.Int64, n int, settle time.Duration) bool {
 	t.Helper()
-	if returned == int64(n) {
+	atReturn := returned.Load()
+	if atReturn == int64(n) {
 		return true
 	}
 	time.Sleep(settle)
 	synctest.Wait()
+	if calls := returned.Load(); calls != int64(n) {
+		t.Errorf("FetchAll called fetch %d times for %d URLs: it must call it exactly once per URL "+
+			"(a URL listed twice is fetched twice)", calls, n)
+		return false
+	}
 	t.Errorf("FetchAll returned while %d of its %d fetches were still running: it must wait for every one "+
 		"(sync.WaitGroup: counted before each go statement, or wg.Go, and Wait before returning); "+
-		"its caller reads the results at once, and they are not all there yet", int64(n)-returned, n)
+		"its caller reads the results at once, and they are not all there yet", int64(n)-atReturn, n)
 	return false
 }
 
@@ -123,7 +131,7 @@ func TestResultsInInputOrder(t *testing.T) {
 		for range 20 {
 			s, urls := newSite(r, 1+r.IntN(30))
 			got := fetchall.FetchAll(urls, s.fetch)
-			if !checkReturnedAfterAll(t, s.returned.Load(), len(urls), time.Second) {
+			if !checkReturnedAfterAll(t, &s.returned, len(urls), time.Second) {
 				return
 			}
 			checkResults(t, s, urls, got)
@@ -167,7 +175,7 @@ func TestFetchesRunAtOnce(t *testing.T) {
 		start := time.Now()
 		got := fetchall.FetchAll(urls, fetch)
 		elapsed := time.Since(start)
-		if !checkReturnedAfterAll(t, returned.Load(), n, 2*time.Second) {
+		if !checkReturnedAfterAll(t, &returned, n, 2*time.Second) {
 			return
 		}
 		mu.Lock()
@@ -197,7 +205,7 @@ func TestReturnsOnlyWhenEveryFetchHasReturned(t *testing.T) {
 			start := time.Now()
 			got := fetchall.FetchAll(urls, s.fetch)
 			elapsed := time.Since(start)
-			if !checkReturnedAfterAll(t, s.returned.Load(), len(urls), time.Second) {
+			if !checkReturnedAfterAll(t, &s.returned, len(urls), time.Second) {
 				return
 			}
 			if elapsed != s.slowest(urls) {
@@ -227,7 +235,7 @@ func TestAThousandFetchesTakeOneSecond(t *testing.T) {
 		start := time.Now()
 		got := fetchall.FetchAll(urls, s.fetch)
 		elapsed := time.Since(start)
-		if !checkReturnedAfterAll(t, s.returned.Load(), n, 2*time.Second) {
+		if !checkReturnedAfterAll(t, &s.returned, n, 2*time.Second) {
 			return
 		}
 		assert.Equal(t, time.Second, elapsed,
