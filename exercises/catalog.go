@@ -29,7 +29,7 @@ import (
 
 // Exercise describes one exercise.
 type Exercise struct {
-	Number int    // 1, 2, ... without gaps
+	Number int    // 0, 1, 2, ... without gaps (0 is the warm-up for lesson 1)
 	Slug   string // e.g. "counter"
 	Title  string // e.g. "A counter safe for concurrent use"
 	Lesson string // slug of the lesson it practises, e.g. "race"

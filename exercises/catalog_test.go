@@ -40,6 +40,27 @@ func TestEveryExerciseListsItsImports(t *testing.T) {
 	}
 }
 
+// TestExerciseNumbersRunFromZero: exercise 0 is lesson 1's warm-up and
+// the numbers run 0, 1, 2, ... in the catalog's order without gaps, each
+// exercise in its folder NN-slug; Find takes a number, a slug or a
+// folder, 0 included (conclab check 0, selfcheck -only 0).
+func TestExerciseNumbersRunFromZero(t *testing.T) {
+	for i, e := range exercises.All() {
+		assert.Equal(t, i, e.Number, "%s is at place %d in the catalog", e.ID(), i)
+		assert.Equal(t, fmt.Sprintf("%02d-%s", i, e.Slug), e.Dir())
+	}
+	for name, slug := range map[string]string{"0": "fetchall", "fetchall": "fetchall", "00-fetchall": "fetchall", "00": "fetchall", "1": "counter", "17": "indexer-check"} {
+		e, err := exercises.Find(name)
+		if assert.NoError(t, err, "Find(%q)", name) {
+			assert.Equal(t, slug, e.Slug, "Find(%q)", name)
+		}
+	}
+	for _, name := range []string{"-1", "18", "fetch"} {
+		_, err := exercises.Find(name)
+		assert.Error(t, err, "Find(%q) must find nothing", name)
+	}
+}
+
 func uniq(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
@@ -160,7 +181,9 @@ func TestMalformedHintsFile(t *testing.T) {
 		}
 	}
 
-	counter := exercises.All()[:1]
+	one, err := exercises.Find("counter")
+	require.NoError(t, err)
+	counter := []exercises.Exercise{one}
 	fsys := fstest.MapFS{"01-counter/README.md": {Data: []byte("# Counter\n")}}
 	assert.PanicsWithError(t, name+" is missing: every exercise has one, with three sections, ## Hint 1 to ## Hint 3",
 		func() { exercises.ReadHints(fsys, counter) })

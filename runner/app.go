@@ -151,7 +151,7 @@ func Main(ctx context.Context, args []string, app *App) int {
 // statePath is where the learner's progress lives: $CONCLAB_STATE; else,
 // in a workspace, a file of the workspace's own (as rustlings keeps its
 // state beside the exercises), so that a fresh workspace starts at
-// exercise 1 and a workspace carried to another machine keeps its
+// exercise 0 and a workspace carried to another machine keeps its
 // marks; else the user's config folder.
 func statePath(getenv func(string) string) string {
 	if getenv(progress.EnvPath) == "" {

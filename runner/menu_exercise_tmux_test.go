@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,10 +44,19 @@ func newWorkspace(t *testing.T) string {
 // exercise n and waits until it is there.
 func toExercise(t *testing.T, s *tmuxtest.Session, height, n int) {
 	t.Helper()
-	for range len(lessons.All()) + n - 1 {
+	for range len(lessons.All()) + exerciseIndex(t, n) {
 		s.Keys("Down")
 	}
 	waitVisible(t, s, height, fmt.Sprintf(`(?m)^. ▸ exercise +%d  `, n), 10*time.Second)
+}
+
+// exerciseIndex is where exercise n is in the menu's list of exercises
+// (exercise 0, the warm-up, comes first).
+func exerciseIndex(t *testing.T, n int) int {
+	t.Helper()
+	i := slices.IndexFunc(exercises.All(), func(e exercises.Exercise) bool { return e.Number == n })
+	require.GreaterOrEqual(t, i, 0, "no exercise %d", n)
+	return i
 }
 
 // TestMenuListsExercisesWithProgress: at 80x24 the home menu lists the
@@ -79,10 +89,13 @@ func TestMenuListsExercisesWithProgress(t *testing.T) {
 	}
 	last := all[len(all)-1]
 	screen = waitVisible(t, s, height, fmt.Sprintf(`(?m)^. ▸ exercise +%d  .{9}  %s — `, last.Number, last.Slug), 10*time.Second)
-	for _, e := range all[2:] {
+	for _, e := range all {
+		if e.Slug == "counter" || e.Slug == "ledger" {
+			continue // tried: checked below
+		}
 		assert.Regexp(t, fmt.Sprintf(`(?m)^.   exercise +%d {13}%s — `, e.Number, e.Slug), strings.Replace(screen, "▸", " ", 1), "exercise %d in view, not tried", e.Number)
 	}
-	for range len(all) - 1 {
+	for range len(all) - 1 - exerciseIndex(t, 1) {
 		s.Keys("Up")
 	}
 	screen = waitVisible(t, s, height, `(?m)^. ▸ exercise +1  solved +counter — `, 10*time.Second)

@@ -50,4 +50,5 @@ var Lesson = lesson.Lesson{
 		{Name: "main-returns-early", Title: "main returns without waiting", Run: mainReturnsEarly},
 		{Name: "main-waits", Title: "main waits with a WaitGroup", Run: mainWaits},
 	},
+	Exercises: []string{"fetchall"},
 }
