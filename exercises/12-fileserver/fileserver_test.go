@@ -89,8 +89,8 @@ func (s *served) close(t *testing.T) {
 		// A Close stuck on a lock or a channel is proven at once; one
 		// that waits for network I/O cannot be, so a timer that
 		// references nothing of the server still ends it after 5 s.
-		stuck := time.AfterFunc(5*time.Second, func() {
-			panic("deadlock or livelock: Close did not return within 5s")
+		stuck := time.AfterFunc(4*time.Second, func() {
+			panic("deadlock or livelock: Close did not return within 4s")
 		})
 		defer stuck.Stop()
 	}
@@ -98,14 +98,14 @@ func (s *served) close(t *testing.T) {
 	case err := <-done:
 		close(s.closed)
 		assert.NoError(t, err, "Close")
-	case <-guardTimeout(5 * time.Second):
-		t.Fatalf("deadlock or livelock: Close did not return within 5s (does it close every connection before it waits?)")
+	case <-guardTimeout(4 * time.Second):
+		t.Fatalf("deadlock or livelock: Close did not return within 4s (does it close every connection before it waits?)")
 	}
 	select {
 	case err := <-s.result:
 		assert.NoError(t, err, "Serve should return nil once Close was called")
-	case <-time.After(5 * time.Second):
-		t.Fatalf("Serve did not return within 5s of Close")
+	case <-time.After(2 * time.Second):
+		t.Fatalf("Serve did not return within 2s of Close")
 	}
 }
 
