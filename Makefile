@@ -58,7 +58,7 @@ portable:
 # commit, so each commit tests another sample and in time every mutant;
 # make mutants runs them all.
 MUTANTS_GATED ?=
-MUTANT_SAMPLE ?= 3
+MUTANT_SAMPLE ?= 2
 MUTANT_SEED   ?= $(shell git rev-parse HEAD 2>/dev/null)
 selfcheck:
 	$(GO) run ./exercises/selfcheck -mutants sample=$(MUTANT_SAMPLE) -mutant-runs 5 \
