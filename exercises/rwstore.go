@@ -14,7 +14,12 @@ var rwstore = Exercise{
 		"TestReadersShareView":  2,
 		"TestWriterRunsAlone":   3,
 		"TestUpdatesAreNotLost": 2,
+		"TestGetAndSnapshot":    1,
+		// Lesson 4's trap: a recursive RLock behind a waiting writer.
+		"TestReadersShareTheStore":   2,
+		"TestReadWhileWriterWaits":   3,
+		"TestReadersSeeWholeUpdates": 2,
 	},
-	// Four tests, the longest 3 deadlines of 5 s, even when all deadlock.
-	Timeout: 60 * time.Second,
+	// Eight tests, the longest 3 deadlines of 5 s, even when all deadlock.
+	Timeout: 90 * time.Second,
 }
