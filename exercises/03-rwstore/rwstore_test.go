@@ -291,29 +291,38 @@ func TestGetAndSnapshot(t *testing.T) {
 
 // TestReadersShareTheStore holds a View open and, from another goroutine,
 // calls Get, Snapshot and Read: all three only read, so none of them may
-// wait for the View to end. The View ends only after they have returned,
-// so a reader that takes the write lock (or a plain Mutex) never does.
+// wait for the View to end. The View waits for them for readerPatience,
+// far longer than they need, then gives up and ends, so that a reader
+// that takes the write lock (or a plain Mutex) fails instead of hanging.
 func TestReadersShareTheStore(t *testing.T) {
 	s := rwstore.New()
 	s.Update(func(m map[string]string) { m["a"] = "1" })
-	withinOr(t, deadline, "Get, Snapshot and Read while a View was inside",
-		"Get, Snapshot and Read only read, so they must take the read lock (RLock) and share the store with View, "+
-			"not the write lock (Lock)", func() {
-			s.View(func(map[string]string) {
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					v, _ := s.Get("a")
-					assert.Equal(t, "1", v, "Get during a View")
-					assert.Equal(t, map[string]string{"a": "1"}, s.Snapshot(), "Snapshot during a View")
-					s.Read(func(get func(string) (string, bool)) {
-						v, _ := get("a")
-						assert.Equal(t, "1", v, "Read's get during a View")
-					})
-				}()
-				<-done
-			})
+	var waited bool
+	within(t, deadline, "Get, Snapshot and Read while a View was inside", func() {
+		done := make(chan struct{})
+		s.View(func(map[string]string) {
+			go func() {
+				defer close(done)
+				v, _ := s.Get("a")
+				assert.Equal(t, "1", v, "Get during a View")
+				assert.Equal(t, map[string]string{"a": "1"}, s.Snapshot(), "Snapshot during a View")
+				s.Read(func(get func(string) (string, bool)) {
+					v, _ := get("a")
+					assert.Equal(t, "1", v, "Read's get during a View")
+				})
+			}()
+			select {
+			case <-done:
+			case <-time.After(readerPatience):
+				waited = true
+			}
 		})
+		<-done
+	})
+	assert.False(t, waited,
+		"Get, Snapshot and Read did not finish in %v while a View was inside, and nothing else was: "+
+			"they only read, so they must take the read lock (RLock) and share the store with View, "+
+			"not the write lock (Lock)", readerPatience)
 }
 
 // TestReadWhileWriterWaits is lesson 4's trap. Read's fn reads key a,
