@@ -249,6 +249,59 @@ func TestUpdatesAreNotLost(t *testing.T) {
 		"%d writers each incremented n %d times inside Update; increments were lost, so Updates overlapped", writers, updates)
 }
 
+// TestReadersWaitForAWriter: an Update's fn sets key a, then Get,
+// Snapshot or Read is called from another goroutine, and must wait: the
+// test waits until that reader has either returned (wrong: it read the
+// map while the writer was inside) or is asleep waiting for the lock,
+// before fn sets b and returns. Then the reader must see a and b from
+// after the Update.
+func TestReadersWaitForAWriter(t *testing.T) {
+	readers := map[string]func(s *rwstore.Store) [2]string{
+		"Get": func(s *rwstore.Store) [2]string {
+			a, _ := s.Get("a")
+			b, _ := s.Get("b")
+			return [2]string{a, b}
+		},
+		"Snapshot": func(s *rwstore.Store) [2]string {
+			m := s.Snapshot()
+			return [2]string{m["a"], m["b"]}
+		},
+		"Read": func(s *rwstore.Store) (ab [2]string) {
+			s.Read(func(get func(string) (string, bool)) {
+				ab[0], _ = get("a")
+				ab[1], _ = get("b")
+			})
+			return ab
+		},
+	}
+	for _, method := range []string{"Get", "Snapshot", "Read"} {
+		t.Run(method, func(t *testing.T) {
+			s := rwstore.New()
+			s.Update(func(m map[string]string) { m["a"], m["b"] = "1", "1" })
+			var got [2]string
+			var seen int
+			within(t, deadline, "Update and "+method+" from two goroutines", func() {
+				done := make(chan struct{})
+				s.Update(func(m map[string]string) {
+					m["a"] = "2"
+					go func() {
+						defer close(done)
+						got = readers[method](s)
+					}()
+					seen = waitForCall(method, done)
+					m["b"] = "2"
+				})
+				<-done
+			})
+			assert.NotEqual(t, callFinished, seen,
+				"%s returned while an Update was inside: it must take the read lock, which waits for the writer", method)
+			assert.NotEqual(t, callNeverWaited, seen,
+				"%s neither returned nor went to sleep waiting for the lock in 2 s while an Update was inside", method)
+			assert.Equal(t, [2]string{"2", "2"}, got, "%s must see the Update whole: a and b from after it", method)
+		})
+	}
+}
+
 // TestGetAndSnapshot: Get reads one key; Snapshot returns a copy that the
 // caller owns, so that neither side's changes reach the other.
 func TestGetAndSnapshot(t *testing.T) {
@@ -351,9 +404,9 @@ func TestReadWhileWriterWaits(t *testing.T) {
 					s.Update(func(m map[string]string) { m["a"], m["b"] = "2", "2" })
 				}()
 				switch waitForUpdate(updateDone) {
-				case updateFinished:
+				case callFinished:
 					updateRan = true
-				case updateNeverWaited:
+				case callNeverWaited:
 					neverWaited = true
 				}
 				b, _ = get("b")
@@ -459,33 +512,38 @@ func TestReadersSeeWholeUpdates(t *testing.T) {
 	}
 }
 
-// What waitForUpdate saw.
+// What waitForCall saw.
 const (
-	updateWaiting = iota
-	updateFinished
-	updateNeverWaited
+	callWaiting = iota
+	callFinished
+	callNeverWaited
 )
 
 // waitForUpdate waits until the goroutine calling Update has finished
-// (done is closed) or is asleep inside Update, waiting for the lock, as a
-// goroutine dump shows it. It gives up after 2 s of neither.
-func waitForUpdate(done <-chan struct{}) int {
+// (done is closed) or is asleep inside Update, waiting for the lock.
+func waitForUpdate(done <-chan struct{}) int { return waitForCall("Update", done) }
+
+// waitForCall waits until the goroutine calling the Store's method has
+// finished (done is closed) or is asleep inside that method, waiting for
+// the lock, as a goroutine dump shows it. It gives up after 2 s of
+// neither.
+func waitForCall(method string, done <-chan struct{}) int {
 	buf := make([]byte, 1<<20)
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
 		select {
 		case <-done:
-			return updateFinished
+			return callFinished
 		default:
 		}
 		n := runtime.Stack(buf, true)
 		for g := range strings.SplitSeq(string(buf[:n]), "\n\n") {
 			header, _, _ := strings.Cut(g, "\n")
-			if strings.Contains(g, ".(*Store).Update(") && asleep(header) {
-				return updateWaiting
+			if strings.Contains(g, ".(*Store)."+method+"(") && asleep(header) {
+				return callWaiting
 			}
 		}
 	}
-	return updateNeverWaited
+	return callNeverWaited
 }
 
 // asleep reports whether a goroutine dump's header line ("goroutine 7
