@@ -282,7 +282,9 @@ func TestReadersWaitForAWriter(t *testing.T) {
 			var seen int
 			within(t, deadline, "Update and "+method+" from two goroutines", func() {
 				done := make(chan struct{})
+				called := false
 				s.Update(func(m map[string]string) {
+					called = true
 					m["a"] = "2"
 					go func() {
 						defer close(done)
@@ -291,6 +293,10 @@ func TestReadersWaitForAWriter(t *testing.T) {
 					seen = waitForCall(method, done)
 					m["b"] = "2"
 				})
+				if !called {
+					t.Errorf("Update returned without calling fn")
+					return
+				}
 				<-done
 			})
 			assert.NotEqual(t, callFinished, seen,
@@ -353,7 +359,9 @@ func TestReadersShareTheStore(t *testing.T) {
 	var waited bool
 	within(t, deadline, "Get, Snapshot and Read while a View was inside", func() {
 		done := make(chan struct{})
+		called := false
 		s.View(func(map[string]string) {
+			called = true
 			go func() {
 				defer close(done)
 				v, _ := s.Get("a")
@@ -370,6 +378,10 @@ func TestReadersShareTheStore(t *testing.T) {
 				waited = true
 			}
 		})
+		if !called {
+			t.Errorf("View returned without calling fn")
+			return
+		}
 		<-done
 	})
 	assert.False(t, waited,
@@ -397,7 +409,9 @@ func TestReadWhileWriterWaits(t *testing.T) {
 			"waits for the writer, which waits for Read's own read lock; Read holds the read lock already, "+
 			"so get must read the map without locking (a getRLocked helper, lesson 4)", func() {
 			updateDone := make(chan struct{})
+			called := false
 			s.Read(func(get func(string) (string, bool)) {
+				called = true
 				a, _ = get("a")
 				go func() {
 					defer close(updateDone)
@@ -411,6 +425,10 @@ func TestReadWhileWriterWaits(t *testing.T) {
 				}
 				b, _ = get("b")
 			})
+			if !called {
+				t.Errorf("Read returned without calling fn")
+				return
+			}
 			<-updateDone
 		})
 	if t.Failed() {

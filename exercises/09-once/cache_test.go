@@ -150,7 +150,11 @@ func TestCacheKeysLoadInParallel(t *testing.T) {
 		v, _ := cache.Get("slow")
 		slow <- v
 	}()
-	<-started
+	select {
+	case <-started:
+	case v := <-slow:
+		t.Fatalf("Get(\"slow\") returned %q without calling load", v)
+	}
 	fast := make(chan string, 1)
 	go func() {
 		v, _ := cache.Get("fast")
