@@ -10,11 +10,17 @@ var rwstore = Exercise{
 	Files:   []string{"rwstore.go"},
 	Imports: []string{"maps", "sync", "sync/atomic"},
 	Points: map[string]int{
-		"TestUpdateThenView":    1,
-		"TestReadersShareView":  2,
-		"TestWriterRunsAlone":   3,
-		"TestUpdatesAreNotLost": 2,
+		"TestUpdateThenView":        1,
+		"TestReadersShareView":      2,
+		"TestWriterRunsAlone":       3,
+		"TestUpdatesAreNotLost":     2,
+		"TestGetAndSnapshot":        1,
+		"TestReadersWaitForAWriter": 2,
+		// Lesson 4's trap: a recursive RLock behind a waiting writer.
+		"TestReadersShareTheStore":   2,
+		"TestReadWhileWriterWaits":   3,
+		"TestReadersSeeWholeUpdates": 2,
 	},
-	// Four tests, the longest 3 deadlines of 5 s, even when all deadlock.
-	Timeout: 60 * time.Second,
+	// Nine tests, the longest 3 deadlines of 5 s, even when all deadlock.
+	Timeout: 90 * time.Second,
 }

@@ -29,3 +29,27 @@ func (l *Lazy[T]) Get() (T, error) {
 	// TODO
 	return zero, errors.New("TODO: Get is not written yet")
 }
+
+// Cache loads a value per key on first use, once per key, no matter how
+// many goroutines ask for the same key at the same moment; different
+// keys load in parallel. Create it with NewCache.
+type Cache[K comparable, V any] struct {
+	// TODO: the loader, and per key what makes its load run only once.
+}
+
+// NewCache returns a Cache that loads the value of a key with load. It
+// does not call load.
+func NewCache[K comparable, V any](load func(K) (V, error)) *Cache[K, V] {
+	// TODO
+	return &Cache[K, V]{}
+}
+
+// Get returns the value of key, calling load(key) on the first Get of
+// that key only. Calls for a key whose load is running wait for it; calls
+// for other keys do not. Every call for a key returns what that key's one
+// load returned, error included: a failed load is not retried.
+func (c *Cache[K, V]) Get(key K) (V, error) {
+	var zero V
+	// TODO
+	return zero, errors.New("TODO: Cache.Get is not written yet")
+}

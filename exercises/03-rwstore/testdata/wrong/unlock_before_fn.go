@@ -28,3 +28,32 @@ func (s *Store) Update(fn func(m map[string]string)) {
 	s.mu.Unlock()
 	fn(m)
 }
+
+// Get returns the value under key.
+func (s *Store) Get(key string) (string, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := s.m[key]
+	return v, ok
+}
+
+// Read calls fn with a get that reads the map without locking again.
+func (s *Store) Read(fn func(get func(key string) (string, bool))) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(func(key string) (string, bool) {
+		v, ok := s.m[key]
+		return v, ok
+	})
+}
+
+// Snapshot returns a copy of the map.
+func (s *Store) Snapshot() map[string]string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c := make(map[string]string, len(s.m))
+	for k, v := range s.m {
+		c[k] = v
+	}
+	return c
+}
