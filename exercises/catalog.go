@@ -14,6 +14,8 @@
 //	NN-slug/*_test.go          the graded tests
 //	NN-slug/testdata/wrong/*.go deliberately wrong solutions, each starting
 //	                           with a line "// want: <verdict>"
+//	                           (or "// want: race or fail" when the
+//	                           schedule decides which one shows)
 //
 // and its reference solution is solutions/NN-slug/<file>.go.
 package exercises

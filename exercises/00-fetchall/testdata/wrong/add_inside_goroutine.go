@@ -1,5 +1,5 @@
-// want: race
-// wg.Add(1) runs inside each goroutine, so nothing orders it before Wait: on more than one CPU a goroutine that runs early adds while Wait starts waiting, which the race detector reports as WaitGroup misuse (on one CPU, Wait sees a count of zero and returns while every fetch still runs). go vet, which the grader runs, names it too.
+// want: race or fail
+// wg.Add(1) runs inside each goroutine, so nothing orders it before Wait: a goroutine that runs early adds while Wait starts waiting, which the race detector reports as WaitGroup misuse, and when they run late Wait sees a count of zero and returns while the fetches still run, which the tests report; which one a run sees depends on the schedule. go vet, which the grader runs, names it every time.
 package fetchall
 
 import "sync"
