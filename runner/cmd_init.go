@@ -57,7 +57,7 @@ func initWorkspace(app *App, dir string) error {
 	files := map[string][]byte{
 		workspaceMarker: []byte("This folder is a conclab workspace: conclab's commands run here use its exercises.\n"),
 		".gitignore":    []byte("# reset's backups of your files\n*.bak\n"),
-		"README.md":     []byte(workspaceReadme),
+		"README.md":     []byte(workspaceReadme()),
 	}
 	for _, name := range []string{"go.mod", "go.sum"} {
 		b, err := fs.ReadFile(app.Module, name)
@@ -124,22 +124,23 @@ func initWorkspace(app *App, dir string) error {
 // folder, so the learner stays there; any other workspace needs conclab
 // installed first.
 func nextSteps(self, dir, root string, inTree bool) string {
-	const file = "exercises/01-counter/counter.go"
+	first := exercises.All()[0]
+	file := "exercises/" + first.Dir() + "/" + first.Files[0]
 	if !strings.HasPrefix(self, "go run") {
 		self = fromWorkspace(self, dir)
-		return fmt.Sprintf("Next: cd %s, then %s list, and %s check counter when you have edited %s.",
-			shellQuote(dir), self, self, file)
+		return fmt.Sprintf("Next: cd %s, then %s list, and %s check %s when you have edited %s.",
+			shellQuote(dir), self, self, first.Slug, file)
 	}
 	if abs, err := filepath.Abs(dir); err == nil && inTree && abs == filepath.Join(root, defaultWorkspace) {
-		return fmt.Sprintf("Next: %s list, and %s check counter when you have edited %s (conclab's commands find %s/ from here).",
-			self, self, filepath.ToSlash(filepath.Join(dir, file)), defaultWorkspace)
+		return fmt.Sprintf("Next: %s list, and %s check %s when you have edited %s (conclab's commands find %s/ from here).",
+			self, self, first.Slug, filepath.ToSlash(filepath.Join(dir, file)), defaultWorkspace)
 	}
 	install := "go install github.com/conclab/conclab@latest"
 	if inTree {
 		install = "go -C " + shellQuote(root) + " install ."
 	}
-	return fmt.Sprintf("Next: %s puts conclab on your PATH (go run does not work from a workspace); then cd %s, conclab list, and conclab check counter when you have edited %s.",
-		install, shellQuote(dir), file)
+	return fmt.Sprintf("Next: %s puts conclab on your PATH (go run does not work from a workspace); then cd %s, conclab list, and conclab check %s when you have edited %s.",
+		install, shellQuote(dir), first.Slug, file)
 }
 
 // fromWorkspace rewrites a command started by a relative path
@@ -174,18 +175,23 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-const workspaceReadme = `# Your conclab workspace
+// workspaceReadme is the workspace's README.md, told with its first
+// exercise.
+func workspaceReadme() string {
+	first := exercises.All()[0]
+	return strings.NewReplacer("SLUG", first.Slug, "DIR", first.Dir(), "FILE", first.Files[0]).Replace(`# Your conclab workspace
 
 Each exercise is a folder in exercises/: read its README.md, edit the file
-it names (exercises/01-counter/counter.go for the first), then
+it names (exercises/DIR/FILE for the first), then
 
-    conclab check counter     grade it with the race detector
-    conclab hint counter      one hint more each time
-    conclab watch counter     check on every save
-    conclab reset counter     put the stub back (your file is kept as a .bak)
-    conclab status            your progress
+    conclab check SLUG     grade it with the race detector
+    conclab hint SLUG      one hint more each time
+    conclab watch SLUG     check on every save
+    conclab reset SLUG     put the stub back (your file is kept as a .bak)
+    conclab status         your progress
 
 The tests next to your file are copies: changing them changes nothing,
-conclab always grades with its own. go test -race ./exercises/01-counter/
+conclab always grades with its own. go test -race ./exercises/DIR/
 works here too.
-`
+`)
+}

@@ -163,16 +163,16 @@ func TestInitNextStepsUnderGoRun(t *testing.T) {
 	root := t.TempDir()
 	t.Chdir(root)
 	got := nextSteps("go run .", defaultWorkspace, root, true)
-	assert.Equal(t, "Next: go run . list, and go run . check counter when you have edited conclab-workspace/exercises/01-counter/counter.go (conclab's commands find conclab-workspace/ from here).", got)
+	assert.Equal(t, "Next: go run . list, and go run . check fetchall when you have edited conclab-workspace/exercises/00-fetchall/fetchall.go (conclab's commands find conclab-workspace/ from here).", got)
 	assert.NotContains(t, got, "cd ")
 
 	got = nextSteps("go run .", "/elsewhere/ws", root, true)
 	assert.Contains(t, got, "Next: go -C "+root+" install . puts conclab on your PATH")
-	assert.Contains(t, got, "then cd /elsewhere/ws, conclab list, and conclab check counter")
+	assert.Contains(t, got, "then cd /elsewhere/ws, conclab list, and conclab check fetchall")
 
 	got = nextSteps("go run github.com/conclab/conclab", "ws", "", false)
 	assert.Contains(t, got, "go install github.com/conclab/conclab@latest")
 
 	got = nextSteps("./conclab", defaultWorkspace, root, true)
-	assert.Equal(t, "Next: cd conclab-workspace, then ../conclab list, and ../conclab check counter when you have edited exercises/01-counter/counter.go.", got)
+	assert.Equal(t, "Next: cd conclab-workspace, then ../conclab list, and ../conclab check fetchall when you have edited exercises/00-fetchall/fetchall.go.", got)
 }
