@@ -136,25 +136,35 @@ func (p *pkgRun) Verdict() verdict {
 	return vPass
 }
 
+// writeOverlay writes overlay (file path -> replacement path) as a go
+// command -overlay file and returns its path, for the caller to remove.
+func writeOverlay(overlay map[string]string) (string, error) {
+	f, err := os.CreateTemp("", "selfcheck-overlay-*.json")
+	if err != nil {
+		return "", err
+	}
+	if err := json.NewEncoder(f).Encode(map[string]any{"Replace": overlay}); err != nil {
+		return "", errors.Join(err, f.Close(), os.Remove(f.Name()))
+	}
+	if err := f.Close(); err != nil {
+		return "", errors.Join(err, os.Remove(f.Name()))
+	}
+	return f.Name(), nil
+}
+
 // goVet runs go vet over pkg with the files of overlay swapped in, and
 // reports whether one of vet's checks rejected it, with vet's output. A
 // package that does not type-check is not rejected: that is for the
 // build to report.
 func goVet(ctx context.Context, root string, overlay map[string]string, pkg string) (out string, rejected bool, err error) {
-	f, err := os.CreateTemp("", "selfcheck-vet-*.json")
+	overlayFile, err := writeOverlay(overlay)
 	if err != nil {
 		return "", false, err
 	}
-	defer os.Remove(f.Name())
-	if err := json.NewEncoder(f).Encode(map[string]any{"Replace": overlay}); err != nil {
-		return "", false, errors.Join(err, f.Close())
-	}
-	if err := f.Close(); err != nil {
-		return "", false, err
-	}
+	defer os.Remove(overlayFile)
 	// With -json, vet's findings come on standard output and it exits 0;
 	// a package that does not type-check makes it exit 1.
-	cmd := exec.CommandContext(ctx, "go", "vet", "-json", "-overlay", f.Name(), pkg)
+	cmd := exec.CommandContext(ctx, "go", "vet", "-json", "-overlay", overlayFile, pkg)
 	cmd.Dir = root
 	procgroup.Isolate(cmd)
 	cmd.WaitDelay = 5 * time.Second
@@ -192,18 +202,12 @@ func goVet(ctx context.Context, root string, overlay map[string]string, pkg stri
 func goTestEnv(ctx context.Context, env []string, root string, overlay map[string]string, pkgs []string, args ...string) (map[string]*pkgRun, error) {
 	argv := []string{"test", "-json"}
 	if len(overlay) > 0 {
-		f, err := os.CreateTemp("", "selfcheck-overlay-*.json")
+		overlayFile, err := writeOverlay(overlay)
 		if err != nil {
 			return nil, err
 		}
-		defer os.Remove(f.Name())
-		if err := json.NewEncoder(f).Encode(map[string]any{"Replace": overlay}); err != nil {
-			return nil, errors.Join(err, f.Close())
-		}
-		if err := f.Close(); err != nil {
-			return nil, err
-		}
-		argv = append(argv, "-overlay", f.Name())
+		defer os.Remove(overlayFile)
+		argv = append(argv, "-overlay", overlayFile)
 	}
 	argv = append(argv, args...)
 	argv = append(argv, pkgs...)
