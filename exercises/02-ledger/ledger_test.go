@@ -85,7 +85,7 @@ func TestMoveAndAudit(t *testing.T) {
 }
 
 func TestAuditNeverSeesHalfAMove(t *testing.T) {
-	const movers, auditors, moves = 4, 4, 20000
+	const movers, auditors, moves = 4, 4, 2000
 	const startA, startB = 1000, 1000
 	l := ledger.New(startA, startB)
 	a0, b0 := l.Audit()
@@ -161,6 +161,42 @@ func TestAuditNeverSeesHalfAMove(t *testing.T) {
 	a, b := l.Audit()
 	assert.Equal(t, [2]int64{startA - total, startB + total}, [2]int64{a, b},
 		"the successful moves add up to %d from A to B; the final balances do not match", total)
+}
+
+// TestAuditBetweenTheHalvesOfAMove stages the audit that
+// TestAuditNeverSeesHalfAMove waits to happen upon: a Move in each
+// direction is stopped after its first unlock, and an Audit runs right
+// there. It runs in a synctest bubble with gaps on (see
+// TestEveryMoveIsOneStep): under conclab's grader each unlock that leaves
+// the mover holding no lock sleeps for a gap of the bubble's clock. The
+// mover starts while gaps are 30ns long, and the audit runs once the
+// mover sleeps, while gaps are 10ns long: it returns before the mover
+// wakes. A Move that takes from one side, unlocks, and pays the other
+// under a second lock (or one lock per balance) is caught between the
+// halves in every run; a Move that changes both under one lock has no
+// such unlock, and every audit sees the money whole.
+func TestAuditBetweenTheHalvesOfAMove(t *testing.T) {
+	for _, n := range []int64{30, -30} {
+		t.Run(fmt.Sprintf("Move(%d)", n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				const startA, startB = 100, 100
+				l := ledger.New(startA, startB)
+				t.Setenv("CONCLAB_GAPS", "30ns")
+				moved := make(chan error, 1)
+				go func() { moved <- l.Move(n) }()
+				synctest.Wait() // the mover sleeps in a gap, or has returned
+				t.Setenv("CONCLAB_GAPS", "10ns")
+				a, b := l.Audit()
+				assert.Equal(t, int64(startA+startB), a+b,
+					"an Audit while Move(%d) ran saw A=%d B=%d (A+B=%d, not %d): it caught the move half-way, "+
+						"between taking from one side and paying the other. "+
+						"Change both balances under one lock, without unlocking in between", n, a, b, a+b, startA+startB)
+				require.NoError(t, <-moved, "Move(%d) with A=%d, B=%d", n, startA, startB)
+				a, b = l.Audit()
+				assert.Equal(t, [2]int64{startA - n, startB + n}, [2]int64{a, b}, "the balances after Move(%d)", n)
+			})
+		})
+	}
 }
 
 func TestNoOverdraftUnderContention(t *testing.T) {
