@@ -328,19 +328,39 @@ func TestSlowClientDoesNotStallOthers(t *testing.T) {
 	listener := join(t, srv, "listener")
 	talker.expect("* listener joined")
 
+	// The talker keeps at most two chunks ahead of what the listener has
+	// received: the listener reads as fast as it can, but under -race on
+	// a busy machine a talker left to run free outpaces it, until the
+	// listener's own outbox fills and a correct server rightly drops it.
+	// Paced so, the listener's outbox never holds more than two chunks,
+	// far below the 16,384 lines the README promises a reader, while the
+	// slow member's outbox fills all the same.
+	const chunk = 1000
+	received := make(chan struct{}, (messages+flood)/chunk+1) // one per chunk the listener got
+	testOver := make(chan struct{})
+	defer close(testOver)
 	payload := strings.Repeat("x", 1000)
 	go func() {
-		for n := range messages {
-			if talker.send(fmt.Sprintf("MSG %d %s", n, payload)) != nil {
-				return // the test is over
+		line := func(n int) string {
+			if n < messages {
+				return fmt.Sprintf("MSG %d %s", n, payload)
 			}
+			// Then more short lines than any outbox may hold (the
+			// statement caps it at 65,536): a server that waits for a
+			// full outbox instead of dropping its member is stuck here,
+			// with everybody.
+			return fmt.Sprintf("MSG s%d", n-messages)
 		}
-		// Then more short lines than any outbox may hold (the statement
-		// caps it at 65,536): a server that waits for a full outbox
-		// instead of dropping its member is stuck here, with everybody.
-		for n := range flood {
-			if talker.send(fmt.Sprintf("MSG s%d", n)) != nil {
-				return
+		for n := range messages + flood {
+			if n >= 2*chunk && n%chunk == 0 {
+				select {
+				case <-received: // the listener has all but the last two chunks
+				case <-testOver:
+					return
+				}
+			}
+			if talker.send(line(n)) != nil {
+				return // the test is over
 			}
 		}
 		talker.send("MSG done")
@@ -371,7 +391,9 @@ func TestSlowClientDoesNotStallOthers(t *testing.T) {
 		if !assert.Equal(t, want, line, "listener: message %d", got) {
 			return
 		}
-		got++
+		if got++; got%chunk == 0 {
+			received <- struct{}{}
+		}
 	}
 	assert.Equal(t, messages+flood, got, "listener received %d of %d messages", got, messages+flood)
 	assert.True(t, dropped, "slow read only a trickle while %d lines were broadcast, more than an outbox may hold: "+
