@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -242,12 +244,17 @@ func (g *game) showProof() {
 	g.proved = true
 	p := g.proof
 	g.say(g.o.Theme.Finding(fmt.Sprintf("Proof: the stepper explored all %d reachable states (%s complete schedules); none shows the bug.", p.States, count(p.Schedules))))
-	seen := map[string]bool{}
-	for _, e := range p.Endings {
-		seen[e] = true
-	}
-	for e := range seen {
-		g.say("  every schedule ends: " + e)
+	// Sorted, so the same game prints the same proof every time.
+	endings := slices.Compact(slices.Sorted(maps.Values(p.Endings)))
+	switch len(endings) {
+	case 0:
+	case 1:
+		g.say("  every schedule ends: " + endings[0])
+	default:
+		g.say("  every schedule ends in one of these ways:")
+		for _, e := range endings {
+			g.say("    " + e)
+		}
 	}
 	g.say("Why: " + g.l.Fix + ".")
 }

@@ -318,6 +318,34 @@ func (f *file) splitCritical() []mutation {
 func (f *file) splitsIn(body *ast.BlockStmt, recv string, k lockKind) []mutation {
 	var out []mutation
 	again := fmt.Sprintf("%s.%s(); %s.%s()", recv, k.unlock, recv, k.lock)
+	// copies names the locals assigned from shared state while the lock
+	// was held (v, ok := m[key]): a check of them (if !ok) is a check of
+	// that state, as stale once the lock was let go.
+	copies := map[string]bool{}
+	noteCopies := func(s ast.Stmt, held bool) {
+		a, ok := s.(*ast.AssignStmt)
+		if !ok || !held || !slices.ContainsFunc(a.Rhs, f.readsState) {
+			return
+		}
+		for _, l := range a.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				copies[id.Name] = true
+			}
+		}
+	}
+	checks := func(s *ast.IfStmt) bool {
+		if f.readsState(s.Cond) {
+			return true
+		}
+		found := false
+		inspectShallow(s.Cond, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && copies[id.Name] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
 	var walk func(list []ast.Stmt, held bool) bool
 	walkIf := func(s *ast.IfStmt, held bool) bool {
 		var after []bool // the states in which control can leave the if
@@ -353,8 +381,13 @@ func (f *file) splitsIn(body *ast.BlockStmt, recv string, k lockKind) []mutation
 				} else if _, ok := f.unlockStmt(s, recv, k); ok {
 					held = false
 				}
+			case *ast.AssignStmt:
+				noteCopies(s, held)
 			case *ast.IfStmt:
-				check := held && f.readsState(s.Cond)
+				if s.Init != nil {
+					noteCopies(s.Init, held)
+				}
+				check := held && checks(s)
 				if check && len(s.Body.List) > 0 && !f.trivial(s.Body.List[0], recv, k) {
 					out = append(out, mutation{
 						at:    s.Body.Lbrace,

@@ -198,6 +198,31 @@ func (e *E) Set() {
 				"4: if !e.set { e.mu.Unlock(); e.mu.Lock();"}},
 		},
 		{
+			name: "split after a check of a local read from shared state under the lock; not of one read without it",
+			op:   mutate.SplitCritical,
+			src: `package p
+func (c *C) Get(k string) *E {
+	n := c.limit
+	c.mu.Lock()
+	e, ok := c.m[k]
+	if !ok {
+		e = &E{}
+		c.m[k] = e
+	}
+	if n > 0 {
+		c.hits++
+	}
+	c.mu.Unlock()
+	return e
+}`,
+			want: []want{
+				{"x.go:6: released and retook c.mu between the check !ok and its branch",
+					"6: if !ok { c.mu.Unlock(); c.mu.Lock();"},
+				{"x.go:9: released and retook c.mu between the check !ok and the statement after it",
+					"9: }; c.mu.Unlock(); c.mu.Lock()"},
+			},
+		},
+		{
 			name: "split in a loop that releases the lock to wait, with a read lock",
 			op:   mutate.SplitCritical,
 			src: `package p

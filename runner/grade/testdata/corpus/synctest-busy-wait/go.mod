@@ -1,0 +1,3 @@
+module corpus/synctest-busy-wait
+
+go 1.26
