@@ -181,7 +181,10 @@ func TestGenerateStopsOnCancel(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		out := pipeline.Generate(ctx, 1000)
+		assert.Zero(t, cap(out), "Generate's channel has a buffer of %d; the README asks for an unbuffered one, "+
+			"so that Generate never runs ahead of its reader and sends nothing after a cancel", cap(out))
 		assert.Equal(t, 1, <-out, "Generate must start at 1")
+		synctest.Wait() // Generate waits to send 2 (and, with a buffer, has filled it)
 		cancel()
 		synctest.Wait() // Generate has done whatever it does on cancel
 		v, ok := <-out
